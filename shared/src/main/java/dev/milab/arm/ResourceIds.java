@@ -1,0 +1,39 @@
+package dev.milab.arm;
+
+import java.util.Locale;
+
+/** Azure resource ids. ARM compares them ignoring case. */
+public final class ResourceIds {
+    private ResourceIds() {
+    }
+
+    public static String subscription(String subscriptionId) {
+        return "/subscriptions/" + subscriptionId;
+    }
+
+    public static String resourceGroup(String subscriptionId, String resourceGroup) {
+        return subscription(subscriptionId) + "/resourceGroups/" + resourceGroup;
+    }
+
+    public static String virtualMachine(String subscriptionId, String resourceGroup, String name) {
+        return resourceGroup(subscriptionId, resourceGroup) + "/providers/Microsoft.Compute/virtualMachines/" + name;
+    }
+
+    public static String userAssignedIdentity(String subscriptionId, String resourceGroup, String name) {
+        return resourceGroup(subscriptionId, resourceGroup)
+            + "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/" + name;
+    }
+
+    /**
+     * The form Entra ID writes in a managed identity token's {@code xms_mirid} claim: the resource id with
+     * {@code resourcegroups} in lower case.
+     */
+    public static String tokenForm(String resourceId) {
+        return resourceId.replace("/resourceGroups/", "/resourcegroups/");
+    }
+
+    /** A key for maps of resources, since ARM resource ids and names are case-insensitive. */
+    public static String key(String resourceId) {
+        return resourceId.toLowerCase(Locale.ROOT);
+    }
+}

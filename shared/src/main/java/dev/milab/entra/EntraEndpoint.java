@@ -1,0 +1,151 @@
+package dev.milab.entra;
+
+import java.security.cert.CertificateEncodingException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.milab.http.Json;
+import dev.milab.http.LabHttpHandler;
+import dev.milab.http.LabHttpRequest;
+import dev.milab.http.LabHttpResponse;
+
+/**
+ * {@code https://login.microsoftonline.com} in the lab: OpenID Connect discovery (v1.0 and v2.0 paths) and the
+ * tenant's signing keys (JWKS), so any resource or client can validate lab tokens the way it validates Entra ID's.
+ */
+public final class EntraEndpoint implements LabHttpHandler {
+
+    public static final String AUTHORITY = "https://login.microsoftonline.com";
+
+    private final Tenant tenant;
+    private final SigningKeys keys;
+
+    public EntraEndpoint(Tenant tenant, SigningKeys keys) {
+        this.tenant = tenant;
+        this.keys = keys;
+    }
+
+    @Override
+    public LabHttpResponse handle(LabHttpRequest request) {
+        String[] segments = request.normalizedPath().substring(1).split("/", -1);
+        if (segments.length < 2) {
+            return notFound();
+        }
+        String tenantSegment = segments[0];
+        String rest = String.join("/", List.of(segments).subList(1, segments.length));
+        if (!"GET".equals(request.method())) {
+            return LabHttpResponse.json(405, error("invalid_request",
+                "AADSTS900561: The endpoint only accepts GET requests."));
+        }
+        if (!tenant.isNamedBy(tenantSegment)) {
+            return LabHttpResponse.json(400, error("invalid_tenant", "AADSTS90002: Tenant '" + tenantSegment
+                + "' not found. Check to make sure you have the correct tenant ID and are signing into the correct "
+                + "cloud."));
+        }
+        return switch (rest) {
+            case ".well-known/openid-configuration" -> LabHttpResponse.json(200, Json.write(v1Configuration()));
+            case "v2.0/.well-known/openid-configuration" -> LabHttpResponse.json(200, Json.write(v2Configuration()));
+            case "discovery/keys" -> LabHttpResponse.json(200, Json.write(jwks(false)));
+            case "discovery/v2.0/keys" -> LabHttpResponse.json(200, Json.write(jwks(true)));
+            default -> notFound();
+        };
+    }
+
+    /** The v1.0 OpenID configuration; its issuer is the one in managed identity tokens. */
+    public Map<String, Object> v1Configuration() {
+        String base = AUTHORITY + "/" + tenant.id();
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("token_endpoint", base + "/oauth2/token");
+        c.put("token_endpoint_auth_methods_supported", List.of("client_secret_post", "private_key_jwt",
+            "client_secret_basic"));
+        c.put("jwks_uri", base + "/discovery/keys");
+        c.put("response_modes_supported", List.of("query", "fragment", "form_post"));
+        c.put("subject_types_supported", List.of("pairwise"));
+        c.put("id_token_signing_alg_values_supported", List.of("RS256"));
+        c.put("response_types_supported", List.of("code", "id_token", "code id_token", "token id_token", "token"));
+        c.put("scopes_supported", List.of("openid"));
+        c.put("issuer", tenant.v1Issuer());
+        c.put("authorization_endpoint", base + "/oauth2/authorize");
+        c.put("device_authorization_endpoint", base + "/oauth2/devicecode");
+        c.put("end_session_endpoint", base + "/oauth2/logout");
+        c.put("tenant_region_scope", "EU");
+        c.put("cloud_instance_name", "microsoftonline.com");
+        c.put("cloud_graph_host_name", "graph.windows.net");
+        c.put("msgraph_host", "graph.microsoft.com");
+        return c;
+    }
+
+    /** The v2.0 OpenID configuration. */
+    public Map<String, Object> v2Configuration() {
+        String base = AUTHORITY + "/" + tenant.id();
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("token_endpoint", base + "/oauth2/v2.0/token");
+        c.put("token_endpoint_auth_methods_supported", List.of("client_secret_post", "private_key_jwt",
+            "client_secret_basic"));
+        c.put("jwks_uri", base + "/discovery/v2.0/keys");
+        c.put("response_modes_supported", List.of("query", "fragment", "form_post"));
+        c.put("subject_types_supported", List.of("pairwise"));
+        c.put("id_token_signing_alg_values_supported", List.of("RS256"));
+        c.put("response_types_supported", List.of("code", "id_token", "code id_token", "id_token token"));
+        c.put("scopes_supported", List.of("openid", "profile", "email", "offline_access"));
+        c.put("issuer", tenant.v2Issuer());
+        c.put("request_uri_parameter_supported", false);
+        c.put("authorization_endpoint", base + "/oauth2/v2.0/authorize");
+        c.put("device_authorization_endpoint", base + "/oauth2/v2.0/devicecode");
+        c.put("end_session_endpoint", base + "/oauth2/v2.0/logout");
+        c.put("tenant_region_scope", "EU");
+        c.put("cloud_instance_name", "microsoftonline.com");
+        c.put("cloud_graph_host_name", "graph.windows.net");
+        c.put("msgraph_host", "graph.microsoft.com");
+        return c;
+    }
+
+    /** The published signing keys as a JWK set (RFC 7517); v2.0 entries also name their issuer. */
+    public Map<String, Object> jwks(boolean v2) {
+        List<Map<String, Object>> entries = new ArrayList<>();
+        Base64.Encoder b64url = Base64.getUrlEncoder().withoutPadding();
+        for (SigningKey key : keys.published()) {
+            Map<String, Object> jwk = new LinkedHashMap<>();
+            jwk.put("kty", "RSA");
+            jwk.put("use", "sig");
+            jwk.put("kid", key.kid());
+            jwk.put("x5t", key.kid());
+            jwk.put("n", b64url.encodeToString(unsigned(key.publicKey().getModulus().toByteArray())));
+            jwk.put("e", b64url.encodeToString(unsigned(key.publicKey().getPublicExponent().toByteArray())));
+            try {
+                jwk.put("x5c", List.of(Base64.getEncoder().encodeToString(key.certificate().getEncoded())));
+            } catch (CertificateEncodingException e) {
+                throw new IllegalStateException(e);
+            }
+            if (v2) {
+                jwk.put("issuer", tenant.v2Issuer());
+            }
+            entries.add(jwk);
+        }
+        return Map.of("keys", entries);
+    }
+
+    private static byte[] unsigned(byte[] twosComplement) {
+        if (twosComplement.length > 1 && twosComplement[0] == 0) {
+            byte[] out = new byte[twosComplement.length - 1];
+            System.arraycopy(twosComplement, 1, out, 0, out.length);
+            return out;
+        }
+        return twosComplement;
+    }
+
+    private static LabHttpResponse notFound() {
+        return LabHttpResponse.json(404, error("not_found", "The lab's Entra ID does not serve this path."));
+    }
+
+    static String error(String code, String description) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", code);
+        body.put("error_description", description);
+        body.put("error_codes", List.of());
+        return Json.write(body);
+    }
+}

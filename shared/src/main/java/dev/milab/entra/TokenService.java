@@ -1,0 +1,91 @@
+package dev.milab.entra;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * Entra ID's token service for the lab: issues RS256 access tokens in Azure's shape, signed with the current key
+ * of {@link SigningKeys}.
+ */
+public final class TokenService {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+
+    private final Tenant tenant;
+    private final SigningKeys keys;
+    private final Clock clock;
+    private final Supplier<Duration> managedIdentityLifetime;
+
+    public TokenService(Tenant tenant, SigningKeys keys, Clock clock, Supplier<Duration> managedIdentityLifetime) {
+        this.tenant = tenant;
+        this.keys = keys;
+        this.clock = clock;
+        this.managedIdentityLifetime = managedIdentityLifetime;
+    }
+
+    public Tenant tenant() {
+        return tenant;
+    }
+
+    public SigningKeys keys() {
+        return keys;
+    }
+
+    /**
+     * Issues a managed identity access token: a v1.0 token, as IMDS returns on Azure.
+     *
+     * @param identity the managed identity's service principal
+     * @param resource the resource requested, which becomes {@code aud} exactly as asked
+     */
+    public IssuedToken issueManagedIdentityToken(ServicePrincipal identity, String resource) {
+        if (!identity.kind().isManagedIdentity()) {
+            throw new IllegalArgumentException(identity.displayName() + " is not a managed identity");
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        // Entra ID back-dates nbf and iat by five minutes to absorb clock skew.
+        Instant notBefore = now.minus(Duration.ofMinutes(5));
+        Instant expiresOn = now.plus(managedIdentityLifetime.get());
+        SigningKey key = keys.current();
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("aud", resource);
+        claims.put("iss", tenant.v1Issuer());
+        claims.put("iat", notBefore.getEpochSecond());
+        claims.put("nbf", notBefore.getEpochSecond());
+        claims.put("exp", expiresOn.getEpochSecond());
+        claims.put("aio", opaque(48));
+        claims.put("appid", identity.appId());
+        claims.put("appidacr", "2");
+        claims.put("idp", tenant.v1Issuer());
+        claims.put("idtyp", "app");
+        claims.put("oid", identity.objectId());
+        claims.put("rh", "0." + opaque(60) + ".");
+        claims.put("sub", identity.objectId());
+        claims.put("tid", tenant.id());
+        claims.put("uti", opaque(16));
+        claims.put("ver", "1.0");
+        claims.put("xms_mirid", identity.resourceId());
+        String jwt = JsonWebToken.sign(claims, key.kid(), key.keyPair().getPrivate());
+        return new IssuedToken(jwt, resource, notBefore, notBefore, expiresOn, key.kid(), identity);
+    }
+
+    /** A fresh token id ({@code uti}) or opaque value; these carry no meaning a client may rely on. */
+    private static String opaque(int bytes) {
+        byte[] b = new byte[bytes];
+        RANDOM.nextBytes(b);
+        return B64.encodeToString(b);
+    }
+
+    /** A new random GUID, as Entra ID uses for ids. */
+    public static String newGuid() {
+        return UUID.randomUUID().toString();
+    }
+}

@@ -1,0 +1,337 @@
+package dev.milab.imds;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.milab.arm.ResourceGraph;
+import dev.milab.arm.ResourceIds;
+import dev.milab.arm.VirtualMachine;
+import dev.milab.entra.IssuedToken;
+import dev.milab.entra.ResourceApplications;
+import dev.milab.entra.ServicePrincipal;
+import dev.milab.entra.TokenService;
+import dev.milab.http.Json;
+import dev.milab.http.LabHttpHandler;
+import dev.milab.http.LabHttpRequest;
+import dev.milab.http.LabHttpResponse;
+import dev.milab.lab.LabSettings;
+
+/**
+ * One VM's Instance Metadata Service ({@code http://169.254.169.254} on Azure): the managed identity token endpoint
+ * and instance metadata. Each VM has its own, so a VM can only ever get tokens for identities attached to it.
+ *
+ * <p>Behaviour follows Microsoft Learn, "Azure Instance Metadata Service" and "How to use managed identities for
+ * Azure resources on an Azure VM to acquire an access token"; response texts are the ones IMDS is seen to send.
+ */
+public final class InstanceMetadataService implements LabHttpHandler {
+
+    static final String TOKEN_PATH = "/metadata/identity/oauth2/token";
+    static final String INSTANCE_PATH = "/metadata/instance";
+
+    /** api-versions IMDS accepts, newest first (Microsoft Learn, "Supported API versions"). */
+    public static final List<String> API_VERSIONS = List.of("2025-04-07", "2024-07-17", "2024-03-15",
+        "2023-11-15", "2023-07-01", "2021-12-13", "2021-11-15", "2021-11-01", "2021-10-01", "2021-08-01",
+        "2021-05-01", "2021-03-01", "2021-02-01", "2021-01-01", "2020-12-01", "2020-10-01", "2020-09-01",
+        "2020-07-15", "2020-06-01", "2019-11-01", "2019-08-15", "2019-08-01", "2019-06-04", "2019-06-01",
+        "2019-04-30", "2019-03-11", "2019-02-01", "2018-10-01", "2018-04-02", "2018-02-01", "2017-12-01",
+        "2017-10-01", "2017-08-01", "2017-04-02", "2017-03-01");
+
+    /** The identity endpoint exists from 2018-02-01 on. */
+    private static final String FIRST_IDENTITY_VERSION = "2018-02-01";
+
+    /** Azure's IMDS names itself in a Server header. */
+    private static final Map<String, String> SERVER_HEADER = Map.of("Server", "IMDS/150.870.65.1854");
+
+    private static final Duration CACHE_REFRESH_MARGIN = Duration.ofMinutes(5);
+
+    private final String resourceGroup;
+    private final String vmName;
+    private final ResourceGraph graph;
+    private final TokenService tokens;
+    private final ResourceApplications resources;
+    private final LabSettings settings;
+    private final Clock clock;
+    private volatile VirtualMachine lastKnown;
+
+    private final Map<String, IssuedToken> tokenCache = new ConcurrentHashMap<>();
+    private final Deque<Integer> faults = new ArrayDeque<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong windowSecond = new AtomicLong();
+    private final AtomicLong windowCount = new AtomicLong();
+
+    public InstanceMetadataService(VirtualMachine vm, ResourceGraph graph, TokenService tokens,
+                                   ResourceApplications resources, LabSettings settings, Clock clock) {
+        this.resourceGroup = vm.resourceGroup();
+        this.vmName = vm.name();
+        this.lastKnown = vm;
+        this.graph = graph;
+        this.tokens = tokens;
+        this.resources = resources;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    public String vmName() {
+        return vmName;
+    }
+
+    /**
+     * Makes the next {@code count} requests fail with {@code status} (404, 410, 429 or 500, the statuses clients
+     * must retry), to show a client's retry policy at work.
+     */
+    public void injectFaults(int count, int status) {
+        if (status != 404 && status != 410 && status != 429 && status != 500 && status != 503) {
+            throw new IllegalArgumentException("IMDS faults are 404, 410, 429, 500 or 503, not " + status);
+        }
+        synchronized (faults) {
+            for (int i = 0; i < count; i++) {
+                faults.add(status);
+            }
+        }
+    }
+
+    /** Forgets cached tokens, as a VM's IMDS does when it restarts. */
+    public void clearTokenCache() {
+        tokenCache.clear();
+    }
+
+    @Override
+    public LabHttpResponse handle(LabHttpRequest request) {
+        Integer fault;
+        synchronized (faults) {
+            fault = faults.poll();
+        }
+        if (fault != null) {
+            return faultResponse(fault);
+        }
+        if (settings.imdsThrottling()) {
+            if (!withinRate()) {
+                return tooManyRequests();
+            }
+            try {
+                if (inFlight.incrementAndGet() > settings.imdsConcurrentRequests()) {
+                    return tooManyRequests();
+                }
+                return dispatch(request);
+            } finally {
+                inFlight.decrementAndGet();
+            }
+        }
+        return dispatch(request);
+    }
+
+    private LabHttpResponse dispatch(LabHttpRequest request) {
+        // "Requests must not contain an X-Forwarded-For header" (Microsoft Learn, IMDS, "Security and authentication").
+        if (request.hasHeader("X-Forwarded-For")) {
+            return error(400, "bad_request", "Requests with an X-Forwarded-For header are rejected.");
+        }
+        String path = request.normalizedPath();
+        boolean token = path.equals(TOKEN_PATH);
+        boolean instance = path.equals(INSTANCE_PATH) || path.equals(INSTANCE_PATH + "/")
+            || path.equals(INSTANCE_PATH + "/compute");
+        if (path.equals("/metadata/versions")) {
+            return LabHttpResponse.json(200, Json.write(Map.of("apiVersions", API_VERSIONS)), SERVER_HEADER);
+        }
+        if (!token && !instance) {
+            return error(404, "not_found", "The requested path was not found: " + path);
+        }
+        if (!"GET".equals(request.method())) {
+            return error(405, "method_not_allowed", "Only GET is allowed.");
+        }
+        if (!request.header("Metadata").map(v -> v.equalsIgnoreCase("true")).orElse(false)) {
+            return token
+                ? error(400, "bad_request_102", "Required metadata header not specified")
+                : LabHttpResponse.json(400, "{\"error\":\"Bad request: . Required metadata header not specified\"}",
+                    SERVER_HEADER);
+        }
+        Map<String, List<String>> query;
+        try {
+            query = request.queryParameters();
+        } catch (IllegalArgumentException e) {
+            return error(400, "invalid_request", "The query string is not valid URL encoding.");
+        }
+        // "Requests with duplicate query parameter names will be rejected" (Microsoft Learn, IMDS).
+        for (Map.Entry<String, List<String>> e : query.entrySet()) {
+            if (e.getValue().size() > 1) {
+                return error(400, "invalid_request", "Duplicate query parameter '" + e.getKey() + "'.");
+            }
+        }
+        String apiVersion = single(query, "api-version");
+        if (apiVersion == null || !API_VERSIONS.contains(apiVersion)
+            || (token && apiVersion.compareTo(FIRST_IDENTITY_VERSION) < 0)) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("error", "Bad request. api-version is invalid or was not specified in the request. "
+                + "For more information refer to aka.ms/azureimds");
+            body.put("newest-versions", API_VERSIONS.subList(0, 3));
+            return LabHttpResponse.json(400, Json.write(body), SERVER_HEADER);
+        }
+        return token ? token(query) : instance(path);
+    }
+
+    private LabHttpResponse token(Map<String, List<String>> query) {
+        String resource = single(query, "resource");
+        if (resource == null || resource.isEmpty()) {
+            return error(400, "invalid_request", "Required query variable 'resource' is missing");
+        }
+        String clientId = single(query, "client_id");
+        String objectId = single(query, "object_id");
+        String resId = single(query, "msi_res_id");
+        String miResId = single(query, "mi_res_id");
+        int selectors = (clientId == null ? 0 : 1) + (objectId == null ? 0 : 1) + (resId == null ? 0 : 1)
+            + (miResId == null ? 0 : 1);
+        if (selectors > 1) {
+            // The REST spec declares these mutually exclusive; the wording here is the lab's.
+            return error(400, "invalid_request",
+                "Only one of client_id, object_id or msi_res_id may be specified in the token request.");
+        }
+        Optional<VirtualMachine> vm = graph.virtualMachine(resourceGroup, vmName);
+        vm.ifPresent(v -> lastKnown = v);
+        List<ServicePrincipal> attached = vm.map(VirtualMachine::identities).orElse(List.of());
+        ServicePrincipal identity;
+        if (selectors == 0) {
+            ServicePrincipal system = vm.map(VirtualMachine::systemAssigned).orElse(null);
+            if (system != null) {
+                identity = system;
+            } else if (attached.size() == 1) {
+                identity = attached.get(0);
+            } else if (attached.size() > 1) {
+                return error(400, "invalid_request", "Multiple user assigned identities exist, please specify the "
+                    + "clientId / resourceId of the identity in the token request");
+            } else {
+                return identityNotFound();
+            }
+        } else {
+            identity = attached.stream().filter(sp -> matches(sp, clientId, objectId, resId != null ? resId : miResId))
+                .findFirst().orElse(null);
+            if (identity == null) {
+                return identityNotFound();
+            }
+        }
+        Optional<String> known = resources.resolve(resource);
+        if (known.isEmpty()) {
+            return error(400, "invalid_resource", "AADSTS500011: The resource principal named " + resource
+                + " was not found in the tenant named " + tokens.tenant().id() + ". This can happen if the "
+                + "application has not been installed by the administrator of the tenant or consented to by any "
+                + "user in the tenant. You might have sent your authentication request to the wrong tenant.");
+        }
+        IssuedToken issued = cachedOrNew(identity, known.get());
+        Instant now = clock.instant();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("access_token", issued.accessToken());
+        body.put("refresh_token", "");
+        body.put("expires_in", Long.toString(Math.max(0, Duration.between(now, issued.expiresOn()).getSeconds())));
+        body.put("expires_on", Long.toString(issued.expiresOn().getEpochSecond()));
+        body.put("ext_expires_in", Long.toString(Math.max(0, Duration.between(now, issued.expiresOn()).getSeconds())));
+        body.put("not_before", Long.toString(issued.notBefore().getEpochSecond()));
+        body.put("resource", issued.resource());
+        body.put("token_type", "Bearer");
+        body.put("client_id", identity.appId());
+        return LabHttpResponse.json(200, Json.write(body), SERVER_HEADER);
+    }
+
+    /**
+     * Tokens are cached per identity and resource, as the platform does: the same token comes back until it is
+     * close to expiry, the signing key changes, or the identity's principal is gone.
+     */
+    private IssuedToken cachedOrNew(ServicePrincipal identity, String resource) {
+        String key = identity.objectId() + "|" + resource.toLowerCase(Locale.ROOT);
+        Instant now = clock.instant();
+        String currentKid = tokens.keys().current().kid();
+        Duration lifetime = settings.managedIdentityTokenLifetime();
+        Duration margin = lifetime.compareTo(CACHE_REFRESH_MARGIN.multipliedBy(2)) < 0
+            ? lifetime.dividedBy(2) : CACHE_REFRESH_MARGIN;
+        return tokenCache.compute(key, (k, cached) -> cached != null && cached.kid().equals(currentKid)
+            && !now.isBefore(cached.notBefore()) && now.plus(margin).isBefore(cached.expiresOn())
+            && Duration.between(cached.issuedAt(), cached.expiresOn()).equals(lifetime)
+            ? cached : tokens.issueManagedIdentityToken(identity, resource));
+    }
+
+    private static boolean matches(ServicePrincipal sp, String clientId, String objectId, String resourceId) {
+        if (clientId != null) {
+            return sp.appId().equalsIgnoreCase(clientId);
+        }
+        if (objectId != null) {
+            return sp.objectId().equalsIgnoreCase(objectId);
+        }
+        return sp.resourceId() != null && ResourceIds.tokenForm(resourceId).equalsIgnoreCase(sp.resourceId());
+    }
+
+    private LabHttpResponse instance(String path) {
+        graph.virtualMachine(resourceGroup, vmName).ifPresent(v -> lastKnown = v);
+        VirtualMachine vm = lastKnown;
+        Map<String, Object> compute = new LinkedHashMap<>();
+        compute.put("azEnvironment", "AzurePublicCloud");
+        compute.put("location", vm.location());
+        compute.put("name", vm.name());
+        compute.put("osType", "Linux");
+        compute.put("provider", "Microsoft.Compute");
+        compute.put("resourceGroupName", vm.resourceGroup());
+        compute.put("resourceId", vm.id());
+        compute.put("subscriptionId", vm.subscriptionId());
+        compute.put("tags", "");
+        compute.put("vmId", vm.vmId());
+        compute.put("vmSize", "Standard_B2s");
+        compute.put("zone", "");
+        if (path.endsWith("/compute")) {
+            return LabHttpResponse.json(200, Json.write(compute), SERVER_HEADER);
+        }
+        Map<String, Object> network = Map.of("interface", List.of(Map.of("ipv4", Map.of("ipAddress",
+            List.of(Map.of("privateIpAddress", "127.0.0.1", "publicIpAddress", "")), "subnet", List.of()),
+            "ipv6", Map.of("ipAddress", List.of()), "macAddress", "000D3A000000")));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("compute", compute);
+        body.put("network", network);
+        return LabHttpResponse.json(200, Json.write(body), SERVER_HEADER);
+    }
+
+    private boolean withinRate() {
+        long second = clock.millis() / 1000;
+        long seen = windowSecond.get();
+        if (seen != second && windowSecond.compareAndSet(seen, second)) {
+            windowCount.set(0);
+        }
+        return windowCount.incrementAndGet() <= settings.imdsRequestsPerSecond();
+    }
+
+    private static LabHttpResponse tooManyRequests() {
+        return error(429, "too_many_requests", "Too many requests: the managed identity endpoint allows 20 "
+            + "requests per second and 5 concurrent requests per VM.");
+    }
+
+    private static LabHttpResponse identityNotFound() {
+        return error(400, "invalid_request", "Identity not found");
+    }
+
+    private static LabHttpResponse faultResponse(int status) {
+        return switch (status) {
+            case 404 -> error(404, "not_found", "IMDS is being updated. Retry the request.");
+            case 410 -> error(410, "gone", "IMDS is being updated. Retry for up to 70 seconds.");
+            case 429 -> tooManyRequests();
+            case 503 -> error(503, "service_unavailable", "The service is unavailable. Retry the request.");
+            default -> error(500, "server_error", "An unexpected error occurred. Retry the request.");
+        };
+    }
+
+    private static String single(Map<String, List<String>> query, String name) {
+        List<String> values = query.get(name);
+        return values == null ? null : values.get(0);
+    }
+
+    static LabHttpResponse error(int status, String code, String description) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", code);
+        body.put("error_description", description);
+        return LabHttpResponse.json(status, Json.write(body), SERVER_HEADER);
+    }
+}

@@ -1,0 +1,391 @@
+package dev.milab.lab;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.milab.arm.ResourceGraph;
+import dev.milab.arm.ResourceIds;
+import dev.milab.arm.UserAssignedIdentity;
+import dev.milab.arm.VirtualMachine;
+import dev.milab.entra.Directory;
+import dev.milab.entra.EntraEndpoint;
+import dev.milab.entra.ResourceApplications;
+import dev.milab.entra.SigningKeys;
+import dev.milab.entra.Tenant;
+import dev.milab.entra.TokenService;
+import dev.milab.entra.TokenValidator;
+import dev.milab.http.LabHttpServer;
+import dev.milab.imds.InstanceMetadataService;
+import dev.milab.routing.LabHttpClientProvider;
+import dev.milab.routing.LabRouting;
+import dev.milab.routing.Route;
+import dev.milab.routing.RouteTable;
+import dev.milab.tls.LabCertificateAuthority;
+import dev.milab.tls.LabTls;
+
+/**
+ * The lab's front door: starts Entra ID, the resource graph, one IMDS per VM and the HTTPS gateway for Azure's
+ * host names, all on loopback, and gives out their addresses and the settings a client process needs.
+ *
+ * <pre>{@code
+ * try (Lab lab = Lab.builder().start()) {
+ *     lab.resources().createVirtualMachine(Lab.DEFAULT_RESOURCE_GROUP, "vm1");
+ *     lab.resources().enableSystemAssignedIdentity(Lab.DEFAULT_RESOURCE_GROUP, "vm1");
+ *     LabRouting.install(lab.routesFor("vm1"));   // this JVM now "runs on vm1"
+ * }
+ * }</pre>
+ */
+public final class Lab implements AutoCloseable {
+
+    public static final String DEFAULT_RESOURCE_GROUP = "rg-lab";
+    public static final String DEFAULT_LOCATION = "westeurope";
+    public static final String IMDS_HOST = "169.254.169.254";
+    /** The Azure host names the gateway answers for. */
+    public static final List<String> GATEWAY_HOSTS = List.of("login.microsoftonline.com", "management.azure.com",
+        "*.vault.azure.net");
+
+    private final LabClock clock = new LabClock();
+    private final LabSettings settings = new LabSettings();
+    private final Tenant tenant;
+    private final String subscriptionId;
+    private final Directory directory;
+    private final SigningKeys signingKeys;
+    private final TokenService tokens;
+    private final TokenValidator validator;
+    private final ResourceApplications resourceApplications = new ResourceApplications();
+    private final ResourceGraph resources;
+    private final LabTls tls;
+    private final LabTls.TrustFiles trustFiles;
+    private final Path stateDirectory;
+    private final ExecutorService executor;
+    private final HostDispatcher gatewayDispatcher = new HostDispatcher();
+    private final LabHttpServer gateway;
+    private final Map<String, VmEndpoint> imds = new ConcurrentHashMap<>();
+    private final int imdsPortBase;
+    private final AtomicInteger nextImdsPort = new AtomicInteger();
+    private volatile boolean closed;
+
+    /** A VM's IMDS: the handler and the server it runs in. */
+    private record VmEndpoint(InstanceMetadataService service, LabHttpServer server) {
+    }
+
+    private Lab(Builder b) {
+        this.tenant = new Tenant(b.tenantId, "milab.onmicrosoft.com");
+        this.subscriptionId = b.subscriptionId;
+        this.directory = new Directory(tenant);
+        this.signingKeys = new SigningKeys(clock, settings::keyPrepublishPeriod, settings::retiredKeyRetention);
+        this.tokens = new TokenService(tenant, signingKeys, clock, settings::managedIdentityTokenLifetime);
+        this.validator = new TokenValidator(tenant, signingKeys, clock, settings::validationClockSkew);
+        this.resources = new ResourceGraph(subscriptionId, directory);
+        this.stateDirectory = b.stateDirectory;
+        LabCertificateAuthority ca = b.keepCaOnDisk ? LabCertificateAuthority.loadOrCreate(stateDirectory)
+            : LabCertificateAuthority.create();
+        this.tls = LabTls.create(ca);
+        this.trustFiles = tls.exportTrust(stateDirectory);
+        this.executor = newExecutor();
+        this.imdsPortBase = b.imdsPortBase;
+        gatewayDispatcher.bind("login.microsoftonline.com", new EntraEndpoint(tenant, signingKeys));
+        // curl https://127.0.0.1:port/... without --connect-to reaches Entra ID's discovery documents
+        gatewayDispatcher.bind("127.0.0.1", new EntraEndpoint(tenant, signingKeys));
+        gatewayDispatcher.bind("localhost", new EntraEndpoint(tenant, signingKeys));
+        this.gateway = LabHttpServer.start(b.gatewayPort, tls.serverContext(), executor, gatewayDispatcher, null);
+        resources.addListener(new ResourceGraph.Listener() {
+            @Override
+            public void virtualMachineCreated(VirtualMachine vm) {
+                startImds(vm);
+            }
+        });
+        resources.createResourceGroup(DEFAULT_RESOURCE_GROUP, DEFAULT_LOCATION);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts a lab with free ports and a throw-away state directory. */
+    public static Lab start() {
+        return builder().start();
+    }
+
+    public LabClock clock() {
+        return clock;
+    }
+
+    public LabSettings settings() {
+        return settings;
+    }
+
+    public Tenant tenant() {
+        return tenant;
+    }
+
+    public String subscriptionId() {
+        return subscriptionId;
+    }
+
+    public Directory directory() {
+        return directory;
+    }
+
+    public ResourceGraph resources() {
+        return resources;
+    }
+
+    public SigningKeys signingKeys() {
+        return signingKeys;
+    }
+
+    public TokenService tokens() {
+        return tokens;
+    }
+
+    /** The validator every lab resource runs on bearer tokens. */
+    public TokenValidator tokenValidator() {
+        return validator;
+    }
+
+    public ResourceApplications resourceApplications() {
+        return resourceApplications;
+    }
+
+    public LabTls tls() {
+        return tls;
+    }
+
+    public LabTls.TrustFiles trustFiles() {
+        return trustFiles;
+    }
+
+    /** The HTTPS gateway's address for Azure's host names ({@code https://127.0.0.1:port}). */
+    public URI gatewayAddress() {
+        return gateway.baseUri();
+    }
+
+    public int gatewayPort() {
+        return gateway.port();
+    }
+
+    /** A VM's IMDS address ({@code http://127.0.0.1:port}); the VM must have been created. */
+    public URI imdsAddress(String vmName) {
+        return imdsEndpoint(vmName).server().baseUri();
+    }
+
+    /** A VM's IMDS, for lab settings such as fault injection. */
+    public InstanceMetadataService imds(String vmName) {
+        return imdsEndpoint(vmName).service();
+    }
+
+    /** Shorthand: creates a VM in the default resource group. */
+    public VirtualMachine createVirtualMachine(String name) {
+        return resources.createVirtualMachine(DEFAULT_RESOURCE_GROUP, name);
+    }
+
+    /** Shorthand: turns on a VM's system-assigned identity in the default resource group. */
+    public VirtualMachine enableSystemAssignedIdentity(String vmName) {
+        return resources.enableSystemAssignedIdentity(DEFAULT_RESOURCE_GROUP, vmName);
+    }
+
+    /** Shorthand: creates a user-assigned identity in the default resource group. */
+    public UserAssignedIdentity createUserAssignedIdentity(String name) {
+        return resources.createUserAssignedIdentity(DEFAULT_RESOURCE_GROUP, name);
+    }
+
+    /** Shorthand: attaches a user-assigned identity of the default resource group to a VM there. */
+    public VirtualMachine attachUserAssignedIdentity(String vmName, String identityName) {
+        return resources.attachUserAssignedIdentity(DEFAULT_RESOURCE_GROUP, vmName,
+            ResourceIds.userAssignedIdentity(subscriptionId, DEFAULT_RESOURCE_GROUP, identityName));
+    }
+
+    /** Shorthand: deletes a VM of the default resource group. */
+    public boolean deleteVirtualMachine(String vmName) {
+        return resources.deleteVirtualMachine(DEFAULT_RESOURCE_GROUP, vmName);
+    }
+
+    /**
+     * The routes a process "running on {@code vmName}" uses: IMDS's {@code 169.254.169.254} to that VM's IMDS, and
+     * Azure's host names to the gateway.
+     */
+    public RouteTable routesFor(String vmName) {
+        List<Route> routes = new ArrayList<>();
+        routes.add(new Route(IMDS_HOST, 80, "127.0.0.1", imdsEndpoint(vmName).server().port()));
+        routes.addAll(gatewayRoutes());
+        return new RouteTable(routes, tls.certificateAuthority().certificate());
+    }
+
+    /** The routes of a process that is on no VM (the admin workstation): Azure's host names only. */
+    public RouteTable routesForWorkstation() {
+        return new RouteTable(gatewayRoutes(), tls.certificateAuthority().certificate());
+    }
+
+    private List<Route> gatewayRoutes() {
+        List<Route> routes = new ArrayList<>();
+        for (String host : GATEWAY_HOSTS) {
+            routes.add(new Route(host, 443, "127.0.0.1", gateway.port()));
+        }
+        return routes;
+    }
+
+    /**
+     * The settings, as environment variables, that make an unmodified Azure SDK program behave as if it ran on
+     * {@code vmName}: the lab's HTTP client, its routes and trust, and IMDS's address for
+     * {@code DefaultAzureCredential}'s connection probe.
+     */
+    public Map<String, String> vmEnvironment(String vmName) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("AZURE_HTTP_CLIENT_IMPLEMENTATION", LabHttpClientProvider.class.getName());
+        env.put(RouteTable.ROUTES_SETTING, routesFor(vmName).routesSetting());
+        env.put(RouteTable.CA_FILE_SETTING, trustFiles.caPem().toString());
+        env.put("AZURE_POD_IDENTITY_AUTHORITY_HOST", imdsAddress(vmName).toString());
+        env.put("MILAB_VM_NAME", vmName);
+        return env;
+    }
+
+    /**
+     * Runs {@code mainClass} "on" a VM: in a new JVM with this process's class path and
+     * {@link #vmEnvironment(String)}. Output is echoed to {@code echo} (may be null) with a {@code [vm]} prefix.
+     */
+    public VmProcess launchOnVm(String vmName, String mainClass, List<String> args, PrintStream echo) {
+        return launchOnVm(vmName, System.getProperty("java.class.path"), mainClass, args, echo);
+    }
+
+    /** As {@link #launchOnVm(String, String, List, PrintStream)}, with an explicit class path. */
+    public VmProcess launchOnVm(String vmName, String classPath, String mainClass, List<String> args,
+                                PrintStream echo) {
+        return VmProcess.start(vmName, vmEnvironment(vmName), classPath, mainClass, args, echo);
+    }
+
+    /** Routes this JVM's Azure SDK traffic as if it ran on {@code vmName} (tests and single-VM demos). */
+    public RouteTable routeThisJvmTo(String vmName) {
+        RouteTable table = routesFor(vmName);
+        LabRouting.install(table);
+        return table;
+    }
+
+    private VmEndpoint imdsEndpoint(String vmName) {
+        VmEndpoint endpoint = imds.get(vmKey(DEFAULT_RESOURCE_GROUP, vmName));
+        if (endpoint == null) {
+            endpoint = imds.values().stream().filter(e -> e.service().vmName().equalsIgnoreCase(vmName)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("No VM named " + vmName + " was ever created"));
+        }
+        return endpoint;
+    }
+
+    private synchronized void startImds(VirtualMachine vm) {
+        if (closed) {
+            return;
+        }
+        // A VM created again with the same name keeps the same IMDS address, like a VM's 169.254.169.254.
+        imds.computeIfAbsent(vmKey(vm.resourceGroup(), vm.name()), k -> {
+            InstanceMetadataService service = new InstanceMetadataService(vm, resources, tokens,
+                resourceApplications, settings, clock);
+            int port = imdsPortBase == 0 ? 0 : imdsPortBase + nextImdsPort.incrementAndGet();
+            return new VmEndpoint(service, LabHttpServer.start(port, null, executor, service, null));
+        });
+    }
+
+    private static String vmKey(String resourceGroup, String name) {
+        return (resourceGroup + "/" + name).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        gateway.close();
+        imds.values().forEach(e -> e.server().close());
+        executor.shutdownNow();
+    }
+
+    private static ExecutorService newExecutor() {
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(8, 64, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+            r -> {
+                Thread t = new Thread(r, "lab-http-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        return pool;
+    }
+
+    /** Options for starting a lab. */
+    public static final class Builder {
+        private int gatewayPort;
+        private int imdsPortBase;
+        private Path stateDirectory;
+        private boolean keepCaOnDisk;
+        private String tenantId = UUID.randomUUID().toString();
+        private String subscriptionId = UUID.randomUUID().toString();
+
+        /** The HTTPS gateway's port; 0 (the default) for a free one. */
+        public Builder gatewayPort(int port) {
+            this.gatewayPort = port;
+            return this;
+        }
+
+        /** IMDS ports: VM n gets base + n; 0 (the default) for free ports. */
+        public Builder imdsPortBase(int base) {
+            this.imdsPortBase = base;
+            return this;
+        }
+
+        /**
+         * Where the lab writes its trust files (and keeps its CA, with {@link #keepCaOnDisk}); a new temporary
+         * directory by default.
+         */
+        public Builder stateDirectory(Path directory) {
+            this.stateDirectory = directory;
+            return this;
+        }
+
+        /** Keeps the CA in the state directory so trust handed out before stays valid across restarts. */
+        public Builder keepCaOnDisk(boolean keep) {
+            this.keepCaOnDisk = keep;
+            return this;
+        }
+
+        public Builder tenantId(String id) {
+            this.tenantId = UUID.fromString(id).toString();
+            return this;
+        }
+
+        public Builder subscriptionId(String id) {
+            this.subscriptionId = UUID.fromString(id).toString();
+            return this;
+        }
+
+        public Lab start() {
+            if (stateDirectory == null) {
+                try {
+                    stateDirectory = Files.createTempDirectory("milab-");
+                    stateDirectory.toFile().deleteOnExit();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            return new Lab(this);
+        }
+    }
+
+    /** Finds a VM of the default resource group. */
+    public Optional<VirtualMachine> virtualMachine(String name) {
+        return resources.virtualMachine(DEFAULT_RESOURCE_GROUP, name);
+    }
+}

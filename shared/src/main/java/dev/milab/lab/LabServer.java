@@ -1,0 +1,96 @@
+package dev.milab.lab;
+
+import java.io.PrintStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+import dev.milab.arm.VirtualMachine;
+
+/**
+ * The lab as a standalone server, for curl and for SDKs in any language: fixed ports, a default scenario, and the
+ * addresses and settings a client needs, printed at start. Ctrl-C stops it.
+ *
+ * <p>Default scenario: one tenant and subscription, resource group {@code rg-lab}, VMs {@code vm1}..{@code vm5}
+ * ({@code vm1} with its system-assigned identity on), names {@code sql1} and {@code kv1} reserved for the SQL
+ * server and key vault.
+ *
+ * <p>Options: {@code --gateway-port N} (default 47443), {@code --imds-port-base N} (default 47000: vm1 is 47001),
+ * {@code --state-dir DIR} (default {@code ~/.milab}).
+ */
+public final class LabServer {
+
+    public static final int DEFAULT_GATEWAY_PORT = 47443;
+    public static final int DEFAULT_IMDS_PORT_BASE = 47000;
+
+    private LabServer() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        int gatewayPort = DEFAULT_GATEWAY_PORT;
+        int imdsBase = DEFAULT_IMDS_PORT_BASE;
+        Path state = Path.of(System.getProperty("user.home"), ".milab");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--gateway-port" -> gatewayPort = Integer.parseInt(args[++i]);
+                case "--imds-port-base" -> imdsBase = Integer.parseInt(args[++i]);
+                case "--state-dir" -> state = Path.of(args[++i]);
+                default -> {
+                    System.err.println("Unknown option " + args[i]
+                        + "\nUsage: LabServer [--gateway-port N] [--imds-port-base N] [--state-dir DIR]");
+                    System.exit(2);
+                }
+            }
+        }
+        Lab lab = Lab.builder().gatewayPort(gatewayPort).imdsPortBase(imdsBase).stateDirectory(state)
+            .keepCaOnDisk(true).start();
+        seedDefaultScenario(lab);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            lab.close();
+            System.out.println("Lab stopped.");
+            stopped.countDown();
+        }, "lab-shutdown"));
+        printBanner(lab, System.out);
+        stopped.await();
+    }
+
+    /** The default scenario of the standalone lab. */
+    public static void seedDefaultScenario(Lab lab) {
+        for (int i = 1; i <= 5; i++) {
+            lab.createVirtualMachine("vm" + i);
+        }
+        lab.enableSystemAssignedIdentity("vm1");
+    }
+
+    static void printBanner(Lab lab, PrintStream out) {
+        VirtualMachine vm1 = lab.virtualMachine("vm1").orElseThrow();
+        String resource = URLEncoder.encode("https://management.azure.com/", StandardCharsets.UTF_8);
+        out.println("Managed Identity Lab is running (Ctrl-C stops it).");
+        out.println();
+        out.println("Tenant:        " + lab.tenant().id());
+        out.println("Subscription:  " + lab.subscriptionId() + " (resource group " + Lab.DEFAULT_RESOURCE_GROUP + ")");
+        out.println("Gateway:       " + lab.gatewayAddress() + "  serves " + String.join(", ", Lab.GATEWAY_HOSTS));
+        for (VirtualMachine vm : lab.resources().virtualMachines()) {
+            out.printf("IMDS %-8s %s  identity: %s%n", vm.name() + ":", lab.imdsAddress(vm.name()),
+                vm.identityType() + (vm.systemAssigned() != null
+                    ? " (principalId " + vm.systemAssigned().objectId() + ")" : ""));
+        }
+        out.println("Trust (PEM):   " + lab.trustFiles().caPem());
+        out.println("Trust (PKCS12): " + lab.trustFiles().trustStore() + " (password "
+            + lab.trustFiles().trustStorePassword() + ")");
+        out.println();
+        out.println("Get a token as vm1, the way Microsoft Learn shows it for 169.254.169.254:");
+        out.println("  curl -s '" + lab.imdsAddress(vm1.name()) + "/metadata/identity/oauth2/token?api-version=2018-02-01"
+            + "&resource=" + resource + "' -H Metadata:true");
+        out.println();
+        out.println("Entra ID's signing keys (validate tokens against them):");
+        out.println("  curl -s --cacert " + lab.trustFiles().caPem() + " --connect-to login.microsoftonline.com:443:127.0.0.1:"
+            + lab.gatewayPort() + " https://login.microsoftonline.com/" + lab.tenant().id() + "/discovery/keys");
+        out.println();
+        out.println("A JVM running Azure SDK code \"on vm1\" needs these settings (environment variables):");
+        lab.vmEnvironment(vm1.name()).forEach((k, v) -> out.println("  " + k + "=" + v));
+        out.flush();
+    }
+}

@@ -1,0 +1,105 @@
+package dev.milab.lab;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The lab's settings that a demo may change while the lab runs. Defaults are Azure's.
+ */
+public final class LabSettings {
+
+    private volatile Duration managedIdentityTokenLifetime = Duration.ofHours(24);
+    private volatile Duration keyPrepublishPeriod = Duration.ZERO;
+    private volatile Duration retiredKeyRetention = Duration.ofDays(14);
+    private volatile Duration validationClockSkew = Duration.ofMinutes(5);
+    private volatile boolean imdsThrottling = false;
+    private volatile int imdsRequestsPerSecond = 20;
+    private volatile int imdsConcurrentRequests = 5;
+
+    /**
+     * Lifetime of managed identity tokens. Azure issues them for about 24 hours (expires_in 86399) and they
+     * cannot be revoked before that.
+     */
+    public Duration managedIdentityTokenLifetime() {
+        return managedIdentityTokenLifetime;
+    }
+
+    public LabSettings managedIdentityTokenLifetime(Duration lifetime) {
+        if (lifetime.isNegative() || lifetime.isZero()) {
+            throw new IllegalArgumentException("A token lifetime must be positive");
+        }
+        this.managedIdentityTokenLifetime = lifetime;
+        return this;
+    }
+
+    /** How long a new signing key is published in the JWKS before it signs (clients fetch keys ahead). */
+    public Duration keyPrepublishPeriod() {
+        return keyPrepublishPeriod;
+    }
+
+    public LabSettings keyPrepublishPeriod(Duration period) {
+        this.keyPrepublishPeriod = nonNegative(period);
+        return this;
+    }
+
+    /** How long a retired signing key stays published, so tokens it signed still validate. */
+    public Duration retiredKeyRetention() {
+        return retiredKeyRetention;
+    }
+
+    public LabSettings retiredKeyRetention(Duration retention) {
+        this.retiredKeyRetention = nonNegative(retention);
+        return this;
+    }
+
+    /**
+     * Clock skew the lab's resources allow when checking {@code nbf} and {@code exp}: five minutes, the default of
+     * Microsoft's token validation libraries. Set to zero to show expiry to the second.
+     */
+    public Duration validationClockSkew() {
+        return validationClockSkew;
+    }
+
+    public LabSettings validationClockSkew(Duration skew) {
+        this.validationClockSkew = nonNegative(skew);
+        return this;
+    }
+
+    /**
+     * Whether each VM's IMDS enforces Azure's managed identity limits (20 requests per second and 5 concurrent
+     * requests per VM, answering 429 past them). Off by default so tests and benchmarks are not throttled.
+     */
+    public boolean imdsThrottling() {
+        return imdsThrottling;
+    }
+
+    public LabSettings imdsThrottling(boolean enabled) {
+        this.imdsThrottling = enabled;
+        return this;
+    }
+
+    public int imdsRequestsPerSecond() {
+        return imdsRequestsPerSecond;
+    }
+
+    public int imdsConcurrentRequests() {
+        return imdsConcurrentRequests;
+    }
+
+    public LabSettings imdsLimits(int requestsPerSecond, int concurrentRequests) {
+        if (requestsPerSecond < 1 || concurrentRequests < 1) {
+            throw new IllegalArgumentException("IMDS limits must be at least 1");
+        }
+        this.imdsRequestsPerSecond = requestsPerSecond;
+        this.imdsConcurrentRequests = concurrentRequests;
+        return this;
+    }
+
+    private static Duration nonNegative(Duration d) {
+        Objects.requireNonNull(d);
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("Must not be negative: " + d);
+        }
+        return d;
+    }
+}

@@ -1,0 +1,106 @@
+package dev.milab.lab;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Code "running on a VM": a child JVM whose settings route it to that VM's IMDS and to the lab, the way a real
+ * VM's network routes {@code 169.254.169.254} to its own host. Each VM is its own process because MSAL's token
+ * cache is JVM-wide, and two VMs must never share tokens. Output comes back line by line, prefixed
+ * {@code [vm1]}.
+ */
+public final class VmProcess implements AutoCloseable {
+
+    private final String vmName;
+    private final Process process;
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final Thread pump;
+
+    private VmProcess(String vmName, Process process, PrintStream echo) {
+        this.vmName = vmName;
+        this.process = process;
+        this.pump = new Thread(() -> pump(process.getInputStream(), echo), "vm-output-" + vmName);
+        this.pump.setDaemon(true);
+        this.pump.start();
+    }
+
+    static VmProcess start(String vmName, Map<String, String> environment, String classPath, String mainClass,
+                           List<String> args, PrintStream echo) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-XX:+UseSerialGC");
+        command.add("-XX:TieredStopAtLevel=1");
+        command.add("-Xshare:auto");
+        command.add("-cp");
+        command.add(classPath);
+        command.add(mainClass);
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        Map<String, String> env = builder.environment();
+        // A VM has none of the admin workstation's credentials or lab settings: start from a clean slate.
+        env.keySet().removeIf(k -> k.startsWith("AZURE_") || k.startsWith("MILAB_") || k.startsWith("IDENTITY_")
+            || k.equals("MSI_ENDPOINT") || k.equals("MSI_SECRET") || k.equals("IMDS_ENDPOINT"));
+        env.putAll(environment);
+        try {
+            return new VmProcess(vmName, builder.start(), echo);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start a JVM for " + vmName, e);
+        }
+    }
+
+    public String vmName() {
+        return vmName;
+    }
+
+    /** Waits for the program to end; returns its exit code, or -1 (after killing it) on time-out. */
+    public int waitFor(long timeout, TimeUnit unit) {
+        try {
+            if (!process.waitFor(timeout, unit)) {
+                process.destroyForcibly();
+                pump.join(2000);
+                return -1;
+            }
+            pump.join(5000);
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+            return -1;
+        }
+    }
+
+    /** Every line the program printed so far (stdout and stderr), without the prefix. */
+    public List<String> output() {
+        return List.copyOf(lines);
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+
+    private void pump(InputStream in, PrintStream echo) {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                lines.add(line);
+                if (echo != null) {
+                    echo.println("[" + vmName + "] " + line);
+                }
+            }
+        } catch (IOException e) {
+            // the process ended
+        }
+    }
+}

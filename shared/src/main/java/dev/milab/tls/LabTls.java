@@ -1,0 +1,136 @@
+package dev.milab.tls;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * TLS for the lab: one server certificate, signed by the lab CA, naming every Azure host the lab answers for
+ * plus {@code localhost} and {@code 127.0.0.1}; and the trust material clients need, as PEM and PKCS12.
+ */
+public final class LabTls {
+
+    /** The host names the lab's server certificate covers (Azure's public names, and loopback). */
+    public static final List<String> SERVER_DNS_NAMES = List.of("login.microsoftonline.com", "management.azure.com",
+        "*.vault.azure.net", "*.database.windows.net", "localhost");
+    public static final List<String> SERVER_IP_ADDRESSES = List.of("127.0.0.1");
+
+    /**
+     * Password of the exported PKCS12 trust store. A trust store holds only public certificates; Java's
+     * keytool convention is used so that {@code -Djavax.net.ssl.trustStorePassword=changeit} works as usual.
+     */
+    public static final String TRUST_STORE_PASSWORD = "changeit";
+
+    private final LabCertificateAuthority ca;
+    private final IssuedCertificate serverCertificate;
+    private final SSLContext serverContext;
+    private final SSLContext clientContext;
+
+    private LabTls(LabCertificateAuthority ca) {
+        this.ca = ca;
+        this.serverCertificate = ca.issueServerCertificate("Managed Identity Lab", SERVER_DNS_NAMES,
+            SERVER_IP_ADDRESSES);
+        this.serverContext = buildServerContext(serverCertificate);
+        this.clientContext = clientContextTrusting(ca.certificate());
+    }
+
+    public static LabTls create(LabCertificateAuthority ca) {
+        return new LabTls(ca);
+    }
+
+    public LabCertificateAuthority certificateAuthority() {
+        return ca;
+    }
+
+    public IssuedCertificate serverCertificate() {
+        return serverCertificate;
+    }
+
+    /** SSL context for the lab's servers. */
+    public SSLContext serverContext() {
+        return serverContext;
+    }
+
+    /** SSL context that trusts the lab CA and nothing else. */
+    public SSLContext clientContext() {
+        return clientContext;
+    }
+
+    /** A PKCS12 trust store holding the lab CA, for {@code javax.net.ssl.trustStore} or mssql-jdbc's trustStore. */
+    public byte[] trustStorePkcs12() {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setCertificateEntry("managed-identity-lab-ca", ca.certificate());
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            store.store(out, TRUST_STORE_PASSWORD.toCharArray());
+            return out.toByteArray();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot build the PKCS12 trust store", e);
+        }
+    }
+
+    /** Writes {@code lab-ca.pem} and {@code lab-truststore.p12} to {@code directory}. */
+    public TrustFiles exportTrust(Path directory) {
+        try {
+            Files.createDirectories(directory);
+            Path pem = directory.resolve("lab-ca.pem");
+            Path p12 = directory.resolve("lab-truststore.p12");
+            Files.writeString(pem, ca.certificatePem());
+            Files.write(p12, trustStorePkcs12());
+            return new TrustFiles(pem, p12, TRUST_STORE_PASSWORD);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write trust files to " + directory, e);
+        }
+    }
+
+    /** Where the exported trust material is. */
+    public record TrustFiles(Path caPem, Path trustStore, String trustStorePassword) {
+    }
+
+    /** An SSL context trusting exactly the given certificate authority. */
+    public static SSLContext clientContextTrusting(X509Certificate caCertificate) {
+        try {
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("lab-ca", caCertificate);
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, tmf.getTrustManagers(), null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot build a client SSL context", e);
+        }
+    }
+
+    private static SSLContext buildServerContext(IssuedCertificate cert) {
+        try {
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            keys.load(null, null);
+            char[] password = new char[0];
+            keys.setKeyEntry("server", cert.privateKey(), password,
+                new Certificate[] {cert.certificate(), cert.issuer()});
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(keys, password);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(kmf.getKeyManagers(), null, null);
+            return context;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot build the server SSL context", e);
+        }
+    }
+}
