@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import dev.milab.arm.ResourceGraph;
 import dev.milab.arm.ResourceIds;
@@ -64,11 +63,11 @@ public final class InstanceMetadataService implements LabHttpHandler {
     private final Clock clock;
     private volatile VirtualMachine lastKnown;
 
-    private final Map<String, IssuedToken> tokenCache = new ConcurrentHashMap<>();
+    private final Map<String, CachedToken> tokenCache = new ConcurrentHashMap<>();
     private final Deque<Integer> faults = new ArrayDeque<>();
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicLong windowSecond = new AtomicLong();
-    private final AtomicLong windowCount = new AtomicLong();
+    private long windowSecond;
+    private int windowCount;
 
     public InstanceMetadataService(VirtualMachine vm, ResourceGraph graph, TokenService tokens,
                                    ResourceApplications resources, LabSettings settings, Clock clock) {
@@ -251,10 +250,16 @@ public final class InstanceMetadataService implements LabHttpHandler {
         Duration lifetime = settings.managedIdentityTokenLifetime();
         Duration margin = lifetime.compareTo(CACHE_REFRESH_MARGIN.multipliedBy(2)) < 0
             ? lifetime.dividedBy(2) : CACHE_REFRESH_MARGIN;
-        return tokenCache.compute(key, (k, cached) -> cached != null && cached.kid().equals(currentKid)
-            && !now.isBefore(cached.notBefore()) && now.plus(margin).isBefore(cached.expiresOn())
-            && Duration.between(cached.issuedAt(), cached.expiresOn()).equals(lifetime)
-            ? cached : tokens.issueManagedIdentityToken(identity, resource));
+        // The lifetime setting in force at issue is kept with the token: the token's own times cannot tell it,
+        // since Entra ID back-dates iat and nbf.
+        return tokenCache.compute(key, (k, cached) -> cached != null && cached.lifetime().equals(lifetime)
+            && cached.token().kid().equals(currentKid) && !now.isBefore(cached.token().notBefore())
+            && now.plus(margin).isBefore(cached.token().expiresOn())
+            ? cached : new CachedToken(tokens.issueManagedIdentityToken(identity, resource), lifetime)).token();
+    }
+
+    /** A cached token and the token lifetime setting it was issued under. */
+    private record CachedToken(IssuedToken token, Duration lifetime) {
     }
 
     private static boolean matches(ServicePrincipal sp, String clientId, String objectId, String resourceId) {
@@ -295,25 +300,27 @@ public final class InstanceMetadataService implements LabHttpHandler {
         return LabHttpResponse.json(200, Json.write(body), SERVER_HEADER);
     }
 
-    private boolean withinRate() {
+    /** A fixed one-second window per VM, as IMDS documents its limit ("20 requests per second"). */
+    private synchronized boolean withinRate() {
         long second = clock.millis() / 1000;
-        long seen = windowSecond.get();
-        if (seen != second && windowSecond.compareAndSet(seen, second)) {
-            windowCount.set(0);
+        if (windowSecond != second) {
+            windowSecond = second;
+            windowCount = 0;
         }
-        return windowCount.incrementAndGet() <= settings.imdsRequestsPerSecond();
+        return ++windowCount <= settings.imdsRequestsPerSecond();
     }
 
-    private static LabHttpResponse tooManyRequests() {
-        return error(429, "too_many_requests", "Too many requests: the managed identity endpoint allows 20 "
-            + "requests per second and 5 concurrent requests per VM.");
+    private LabHttpResponse tooManyRequests() {
+        return error(429, "too_many_requests", "Too many requests: the managed identity endpoint allows "
+            + settings.imdsRequestsPerSecond() + " requests per second and " + settings.imdsConcurrentRequests()
+            + " concurrent requests per VM.");
     }
 
     private static LabHttpResponse identityNotFound() {
         return error(400, "invalid_request", "Identity not found");
     }
 
-    private static LabHttpResponse faultResponse(int status) {
+    private LabHttpResponse faultResponse(int status) {
         return switch (status) {
             case 404 -> error(404, "not_found", "IMDS is being updated. Retry the request.");
             case 410 -> error(410, "gone", "IMDS is being updated. Retry for up to 70 seconds.");

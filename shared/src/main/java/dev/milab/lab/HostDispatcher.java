@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import dev.milab.http.HostPattern;
 import dev.milab.http.Json;
 import dev.milab.http.LabHttpHandler;
 import dev.milab.http.LabHttpRequest;
@@ -16,27 +17,20 @@ import dev.milab.http.LabHttpResponse;
  */
 final class HostDispatcher implements LabHttpHandler {
 
-    private record Binding(String pattern, LabHttpHandler handler) {
-        boolean matches(String host) {
-            if (pattern.startsWith("*.")) {
-                String suffix = pattern.substring(1);
-                return host.endsWith(suffix) && host.indexOf('.') == host.length() - suffix.length();
-            }
-            return host.equals(pattern);
-        }
+    private record Binding(HostPattern pattern, LabHttpHandler handler) {
     }
 
     private final List<Binding> bindings = new CopyOnWriteArrayList<>();
 
     void bind(String hostPattern, LabHttpHandler handler) {
-        bindings.add(new Binding(hostPattern.toLowerCase(Locale.ROOT), handler));
+        bindings.add(new Binding(new HostPattern(hostPattern), handler));
     }
 
     @Override
     public LabHttpResponse handle(LabHttpRequest request) {
         String host = request.host().toLowerCase(Locale.ROOT);
         for (Binding b : bindings) {
-            if (b.matches(host)) {
+            if (b.pattern().matches(host)) {
                 return b.handler().handle(request);
             }
         }

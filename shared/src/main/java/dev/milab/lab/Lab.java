@@ -316,12 +316,14 @@ public final class Lab implements AutoCloseable {
 
     private static ExecutorService newExecutor() {
         AtomicInteger n = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(8, 64, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        // A fixed pool: a ThreadPoolExecutor with an unbounded queue never grows past its core size anyway.
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(16, 16, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
             r -> {
                 Thread t = new Thread(r, "lab-http-" + n.incrementAndGet());
                 t.setDaemon(true);
                 return t;
             });
+        pool.allowCoreThreadTimeOut(true);
         return pool;
     }
 

@@ -67,29 +67,29 @@ public final class LabServer {
     static void printBanner(Lab lab, PrintStream out) {
         VirtualMachine vm1 = lab.virtualMachine("vm1").orElseThrow();
         String resource = URLEncoder.encode("https://management.azure.com/", StandardCharsets.UTF_8);
+        String row = "%-16s%s%n";
         out.println("Managed Identity Lab is running (Ctrl-C stops it).");
         out.println();
-        out.println("Tenant:        " + lab.tenant().id());
-        out.println("Subscription:  " + lab.subscriptionId() + " (resource group " + Lab.DEFAULT_RESOURCE_GROUP + ")");
-        out.println("Gateway:       " + lab.gatewayAddress() + "  serves " + String.join(", ", Lab.GATEWAY_HOSTS));
+        out.printf(row, "Tenant:", lab.tenant().id());
+        out.printf(row, "Subscription:", lab.subscriptionId() + " (resource group " + Lab.DEFAULT_RESOURCE_GROUP + ")");
+        out.printf(row, "Gateway:", lab.gatewayAddress() + "  serves " + String.join(", ", Lab.GATEWAY_HOSTS));
         for (VirtualMachine vm : lab.resources().virtualMachines()) {
-            out.printf("IMDS %-8s %s  identity: %s%n", vm.name() + ":", lab.imdsAddress(vm.name()),
-                vm.identityType() + (vm.systemAssigned() != null
-                    ? " (principalId " + vm.systemAssigned().objectId() + ")" : ""));
+            out.printf(row, "IMDS " + vm.name() + ":", lab.imdsAddress(vm.name()) + "  identity: " + vm.identityType()
+                + (vm.systemAssigned() != null ? " (principalId " + vm.systemAssigned().objectId() + ")" : ""));
         }
-        out.println("Trust (PEM):   " + lab.trustFiles().caPem());
-        out.println("Trust (PKCS12): " + lab.trustFiles().trustStore() + " (password "
+        out.printf(row, "Trust (PEM):", lab.trustFiles().caPem());
+        out.printf(row, "Trust (PKCS12):", lab.trustFiles().trustStore() + " (password "
             + lab.trustFiles().trustStorePassword() + ")");
         out.println();
         out.println("Get a token as vm1, the way Microsoft Learn shows it for 169.254.169.254:");
         out.println("  curl -s '" + lab.imdsAddress(vm1.name()) + "/metadata/identity/oauth2/token?api-version=2018-02-01"
             + "&resource=" + resource + "' -H Metadata:true");
         out.println();
-        out.println("Entra ID's signing keys (validate tokens against them):");
+        out.println("Entra ID's signing keys, to validate that token:");
         out.println("  curl -s --cacert " + lab.trustFiles().caPem() + " --connect-to login.microsoftonline.com:443:127.0.0.1:"
             + lab.gatewayPort() + " https://login.microsoftonline.com/" + lab.tenant().id() + "/discovery/keys");
         out.println();
-        out.println("A JVM running Azure SDK code \"on vm1\" needs these settings (environment variables):");
+        out.println("Settings (environment variables) for a JVM that runs Azure SDK code \"on vm1\":");
         lab.vmEnvironment(vm1.name()).forEach((k, v) -> out.println("  " + k + "=" + v));
         out.flush();
     }

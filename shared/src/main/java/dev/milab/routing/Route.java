@@ -2,6 +2,8 @@ package dev.milab.routing;
 
 import java.util.Locale;
 
+import dev.milab.http.HostPattern;
+
 /**
  * One routing rule: requests for {@code hostPattern} on {@code port} go to {@code 127.0.0.1:targetPort} (or
  * another loopback address). A pattern is an exact host name or {@code *.suffix}.
@@ -19,12 +21,7 @@ public record Route(String hostPattern, int port, String targetHost, int targetP
         if (requestPort != port) {
             return false;
         }
-        String h = host.toLowerCase(Locale.ROOT);
-        if (hostPattern.startsWith("*.")) {
-            String suffix = hostPattern.substring(1);
-            return h.endsWith(suffix) && h.length() > suffix.length() && h.indexOf('.') == h.length() - suffix.length();
-        }
-        return h.equals(hostPattern);
+        return new HostPattern(hostPattern).matches(host);
     }
 
     /** {@code host:port=target:port}, the form used in the {@code MILAB_ROUTES} setting. */
