@@ -36,6 +36,8 @@ import dev.milab.routing.LabHttpClientProvider;
 import dev.milab.routing.LabRouting;
 import dev.milab.routing.Route;
 import dev.milab.routing.RouteTable;
+import dev.milab.sql.AzureSql;
+import dev.milab.sql.SqlServer;
 import dev.milab.tls.LabCertificateAuthority;
 import dev.milab.tls.LabTls;
 
@@ -79,6 +81,7 @@ public final class Lab implements AutoCloseable {
     private final Map<String, VmEndpoint> imds = new ConcurrentHashMap<>();
     private final int imdsPortBase;
     private final AtomicInteger nextImdsPort = new AtomicInteger();
+    private final AzureSql sql;
     private volatile boolean closed;
 
     /** A VM's IMDS: the handler and the server it runs in. */
@@ -105,6 +108,7 @@ public final class Lab implements AutoCloseable {
         gatewayDispatcher.bind("127.0.0.1", new EntraEndpoint(tenant, signingKeys));
         gatewayDispatcher.bind("localhost", new EntraEndpoint(tenant, signingKeys));
         this.gateway = LabHttpServer.start(b.gatewayPort, tls.serverContext(), executor, gatewayDispatcher, null);
+        this.sql = new AzureSql(tenant, directory, validator, tls.serverContext(), b.sqlPort);
         resources.addListener(new ResourceGraph.Listener() {
             @Override
             public void virtualMachineCreated(VirtualMachine vm) {
@@ -310,6 +314,7 @@ public final class Lab implements AutoCloseable {
         }
         closed = true;
         gateway.close();
+        sql.close();
         imds.values().forEach(e -> e.server().close());
         executor.shutdownNow();
     }
@@ -331,6 +336,7 @@ public final class Lab implements AutoCloseable {
     public static final class Builder {
         private int gatewayPort;
         private int imdsPortBase;
+        private int sqlPort;
         private Path stateDirectory;
         private boolean keepCaOnDisk;
         private String tenantId = UUID.randomUUID().toString();
@@ -345,6 +351,12 @@ public final class Lab implements AutoCloseable {
         /** IMDS ports: VM n gets base + n; 0 (the default) for free ports. */
         public Builder imdsPortBase(int base) {
             this.imdsPortBase = base;
+            return this;
+        }
+
+        /** The TDS port for Azure SQL; 0 (the default) for a free one. */
+        public Builder sqlPort(int port) {
+            this.sqlPort = port;
             return this;
         }
 
@@ -384,6 +396,26 @@ public final class Lab implements AutoCloseable {
             }
             return new Lab(this);
         }
+    }
+
+    /** Azure SQL: its logical servers, and the TDS endpoint every server answers on. */
+    public AzureSql azureSql() {
+        return sql;
+    }
+
+    /** The TDS port on 127.0.0.1 that mssql-jdbc connects to (the lab's "1433"). */
+    public int sqlPort() {
+        return sql.port();
+    }
+
+    /** Shorthand: creates a logical SQL server, {@code name}.database.windows.net. */
+    public SqlServer createSqlServer(String name) {
+        return sql.createServer(name);
+    }
+
+    /** A logical SQL server created before. */
+    public SqlServer sqlServer(String name) {
+        return sql.server(name).orElseThrow(() -> new IllegalArgumentException("No SQL server named " + name));
     }
 
     /** Finds a VM of the default resource group. */

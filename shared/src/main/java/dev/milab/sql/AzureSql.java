@@ -1,0 +1,147 @@
+package dev.milab.sql;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.net.ssl.SSLContext;
+
+import dev.milab.entra.Directory;
+import dev.milab.entra.ResourceApplications;
+import dev.milab.entra.Tenant;
+import dev.milab.entra.TokenValidator;
+
+/**
+ * Azure SQL in the lab: the logical servers, who may log in to them, the engine that runs batches, and one TDS
+ * endpoint on loopback for all of them. A client names its server the way it would in Azure: LOGIN7's server name
+ * ({@code sql1} or {@code sql1.database.windows.net}), or the TLS SNI; failing that, the server that has the
+ * database the client asks for, or the only server there is.
+ */
+public final class AzureSql implements AutoCloseable {
+
+    /** The SPN Azure SQL sends in FEDAUTHINFO: the resource a client asks a token for. */
+    public static final String SPN = ResourceApplications.AZURE_SQL;
+
+    private final Tenant tenant;
+    private final SqlAuthenticator authenticator;
+    private final Map<String, SqlServer> servers = new ConcurrentHashMap<>();
+    private final TdsEndpoint endpoint;
+    private volatile SqlBatchEngine engine;
+
+    /**
+     * Starts the endpoint on 127.0.0.1.
+     *
+     * @param port 0 for a free port
+     */
+    public AzureSql(Tenant tenant, Directory directory, TokenValidator validator, SSLContext tls, int port) {
+        this.tenant = tenant;
+        this.authenticator = new SqlAuthenticator(validator);
+        this.engine = new IdentityStatementEngine(directory, SqlBatchEngine.NOTHING_YET);
+        this.endpoint = TdsEndpoint.start(port, tls, this);
+    }
+
+    /** Creates a logical server: {@code sql1} answers as {@code sql1.database.windows.net}. */
+    public SqlServer createServer(String name) {
+        String key = name.toLowerCase(Locale.ROOT);
+        if (!key.matches("[a-z0-9][a-z0-9-]{0,61}[a-z0-9]|[a-z0-9]")) {
+            throw new IllegalArgumentException("A server name is 1 to 63 lowercase letters, digits and hyphens");
+        }
+        SqlServer server = new SqlServer(key);
+        if (servers.putIfAbsent(key, server) != null) {
+            throw new IllegalStateException("SQL server " + name + " already exists");
+        }
+        return server;
+    }
+
+    public Optional<SqlServer> server(String name) {
+        return name == null ? Optional.empty() : Optional.ofNullable(servers.get(name.toLowerCase(Locale.ROOT)));
+    }
+
+    public Collection<SqlServer> servers() {
+        return List.copyOf(servers.values());
+    }
+
+    /** The TDS endpoint's port on 127.0.0.1. */
+    public int port() {
+        return endpoint.port();
+    }
+
+    /** Number of connections open right now (for tests that check nothing leaks). */
+    public int openConnections() {
+        return endpoint.openConnections();
+    }
+
+    public SqlAuthenticator authenticator() {
+        return authenticator;
+    }
+
+    public SqlBatchEngine engine() {
+        return engine;
+    }
+
+    /** Plugs in the engine that runs batches (the next issue's H2 engine goes behind the identity statements). */
+    public void engine(SqlBatchEngine newEngine) {
+        this.engine = newEngine;
+    }
+
+    /**
+     * The STS URL sent in FEDAUTHINFO. Azure SQL sends its tenant's authority; the lab names
+     * {@code login.microsoftonline.com}, the host its routing serves.
+     */
+    public String stsUrl() {
+        return "https://login.microsoftonline.com/" + tenant.id() + "/";
+    }
+
+    /** Which lab server a connection means; see the class comment for the order. */
+    public Optional<SqlServer> resolveServer(String loginServerName, String sniHost, String database) {
+        for (String candidate : new String[] {loginServerName, sniHost}) {
+            for (String name : labNames(candidate)) {
+                SqlServer server = servers.get(name);
+                if (server != null) {
+                    return Optional.of(server);
+                }
+            }
+        }
+        if (database != null && !database.isEmpty()) {
+            List<SqlServer> having = servers.values().stream().filter(s -> s.database(database).isPresent()
+                && !SqlServer.MASTER.equalsIgnoreCase(database)).toList();
+            if (having.size() == 1) {
+                return Optional.of(having.get(0));
+            }
+        }
+        Collection<SqlServer> all = servers.values();
+        return all.size() == 1 ? Optional.of(all.iterator().next()) : Optional.empty();
+    }
+
+    /** {@code tcp:sql1.database.windows.net,1433} or {@code 127.0.0.1\sql1} → the names it may mean. */
+    static List<String> labNames(String serverName) {
+        if (serverName == null || serverName.isBlank()) {
+            return List.of();
+        }
+        String s = serverName.strip().toLowerCase(Locale.ROOT);
+        if (s.startsWith("tcp:")) {
+            s = s.substring(4);
+        }
+        int comma = s.indexOf(',');
+        if (comma >= 0) {
+            s = s.substring(0, comma);
+        }
+        String instance = null;
+        int slash = s.indexOf('\\');
+        if (slash >= 0) {
+            instance = s.substring(slash + 1);
+            s = s.substring(0, slash);
+        }
+        String host = s.endsWith(SqlServer.DNS_SUFFIX) ? s.substring(0, s.length() - SqlServer.DNS_SUFFIX.length())
+            : s;
+        return instance == null ? List.of(host) : List.of(host, instance);
+    }
+
+    @Override
+    public void close() {
+        endpoint.close();
+    }
+}

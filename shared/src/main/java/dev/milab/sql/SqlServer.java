@@ -1,0 +1,92 @@
+package dev.milab.sql;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.milab.entra.ServicePrincipal;
+
+/**
+ * A logical Azure SQL server in the lab ({@code sql1} answers as {@code sql1.database.windows.net}): its
+ * databases, its Microsoft Entra admin, and its SQL administrator login for the "before" story. Every server has
+ * {@code master}.
+ */
+public final class SqlServer {
+
+    public static final String DNS_SUFFIX = ".database.windows.net";
+    public static final String MASTER = "master";
+
+    private final String name;
+    private final Map<String, SqlDatabase> databases = new ConcurrentHashMap<>();
+    private volatile EntraAdmin entraAdmin;
+    private volatile DatabaseUser sqlAdministrator;
+
+    SqlServer(String name) {
+        this.name = name;
+        databases.put(MASTER, new SqlDatabase(MASTER));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** {@code sql1.database.windows.net}. */
+    public String hostName() {
+        return name + DNS_SUFFIX;
+    }
+
+    public SqlDatabase createDatabase(String databaseName) {
+        if (databaseName == null || databaseName.isBlank() || databaseName.length() > 128) {
+            throw new IllegalArgumentException("A database name has 1 to 128 characters");
+        }
+        SqlDatabase db = new SqlDatabase(databaseName);
+        if (databases.putIfAbsent(key(databaseName), db) != null) {
+            throw new IllegalStateException("Database " + databaseName + " already exists on " + name);
+        }
+        return db;
+    }
+
+    public Optional<SqlDatabase> database(String databaseName) {
+        return databaseName == null ? Optional.empty() : Optional.ofNullable(databases.get(key(databaseName)));
+    }
+
+    public Collection<SqlDatabase> databases() {
+        return List.copyOf(databases.values());
+    }
+
+    /** Sets the server's Microsoft Entra admin (what ARM's administrators/ActiveDirectory sets). */
+    public SqlServer setEntraAdmin(ServicePrincipal principal) {
+        this.entraAdmin = EntraAdmin.of(principal);
+        return this;
+    }
+
+    public SqlServer setEntraAdmin(EntraAdmin admin) {
+        this.entraAdmin = admin;
+        return this;
+    }
+
+    /** Without an Entra admin, Azure SQL accepts no token at all. */
+    public Optional<EntraAdmin> entraAdmin() {
+        return Optional.ofNullable(entraAdmin);
+    }
+
+    /** The server admin login and password chosen when the server is created (SQL authentication). */
+    public SqlServer setSqlAdministrator(String login, String password) {
+        if (!SqlDatabase.complexEnough(password)) {
+            throw new SqlErrorException(AzureSqlErrors.passwordTooSimple());
+        }
+        this.sqlAdministrator = DatabaseUser.sql(login, password);
+        return this;
+    }
+
+    public Optional<DatabaseUser> sqlAdministrator() {
+        return Optional.ofNullable(sqlAdministrator);
+    }
+
+    private static String key(String databaseName) {
+        return databaseName.toLowerCase(Locale.ROOT);
+    }
+}

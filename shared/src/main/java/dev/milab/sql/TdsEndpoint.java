@@ -1,0 +1,253 @@
+package dev.milab.sql;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.SequenceInputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+
+import dev.milab.sql.tds.MessageAssembler;
+import dev.milab.sql.tds.PacketHeader;
+import dev.milab.sql.tds.PacketType;
+import dev.milab.sql.tds.TdsMessage;
+import dev.milab.sql.tds.TdsProtocolException;
+
+/**
+ * The one transport adapter of the lab's Azure SQL: a TCP listener on 127.0.0.1, one thread per connection (at
+ * most {@link #MAX_CONNECTIONS}), every connection encrypted as Azure SQL's are. The first byte tells the mode: a
+ * TLS record (0x16) is TDS 8.0 ({@code encrypt=strict}: TLS first, ALPN {@code tds/8.0}, then PRELOGIN inside
+ * TLS); a PRELOGIN packet (0x12) is TDS 7.4 (PRELOGIN in clear, then the TLS handshake inside PRELOGIN packets,
+ * then TLS on TCP, TLS 1.2 as SQL Server does in that mode). A connection's failure, bad bytes included, ends that
+ * connection only.
+ */
+final class TdsEndpoint implements AutoCloseable {
+
+    static final int MAX_CONNECTIONS = 256;
+    /** Time a client has for each step before it is logged in (mssql-jdbc's login timeout is 30 s by default). */
+    static final int LOGIN_STEP_TIMEOUT_MILLIS = 30_000;
+    /** Azure SQL ends idle sessions after 30 minutes. */
+    static final int IDLE_TIMEOUT_MILLIS = 30 * 60_000;
+    static final String ALPN_TDS_8 = "tds/8.0";
+
+    private final ServerSocket listener;
+    private final SSLContext tls;
+    private final AzureSql service;
+    private final ThreadPoolExecutor workers;
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final Thread acceptor;
+    private volatile boolean closed;
+
+    private TdsEndpoint(ServerSocket listener, SSLContext tls, AzureSql service) {
+        this.listener = listener;
+        this.tls = tls;
+        this.service = service;
+        AtomicInteger n = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(0, MAX_CONNECTIONS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+            r -> {
+                Thread t = new Thread(r, "lab-sql-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        this.acceptor = new Thread(this::acceptLoop, "lab-sql-accept-" + listener.getLocalPort());
+        this.acceptor.setDaemon(true);
+    }
+
+    static TdsEndpoint start(int port, SSLContext tls, AzureSql service) {
+        try {
+            ServerSocket listener = new ServerSocket();
+            listener.setReuseAddress(true);
+            listener.bind(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port), 128);
+            TdsEndpoint endpoint = new TdsEndpoint(listener, tls, service);
+            endpoint.acceptor.start();
+            return endpoint;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot listen for TDS on 127.0.0.1:" + port, e);
+        }
+    }
+
+    int port() {
+        return listener.getLocalPort();
+    }
+
+    int openConnections() {
+        return open.size();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            Socket socket;
+            try {
+                socket = listener.accept();
+            } catch (IOException e) {
+                if (closed) {
+                    return;
+                }
+                continue;
+            }
+            open.add(socket);
+            try {
+                workers.execute(() -> serve(socket));
+            } catch (RejectedExecutionException e) {
+                closeQuietly(socket);
+                open.remove(socket);
+            }
+        }
+    }
+
+    private void serve(Socket socket) {
+        Closeable channel = socket;
+        try {
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(LOGIN_STEP_TIMEOUT_MILLIS);
+            InputStream rawIn = socket.getInputStream();
+            int first = rawIn.read();
+            InputStream in;
+            OutputStream out;
+            TdsSession session;
+            if (first == 0x16) {
+                SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(socket,
+                    new ByteArrayInputStream(new byte[] {(byte) first}), true);
+                channel = ssl;
+                configure(ssl, List.of("TLSv1.3", "TLSv1.2"), true);
+                ssl.startHandshake();
+                in = new BufferedInputStream(ssl.getInputStream());
+                out = ssl.getOutputStream();
+                session = new TdsSession(service, true, sniHost(ssl.getSession()));
+            } else if (first == PacketType.PRELOGIN) {
+                in = new BufferedInputStream(new SequenceInputStream(
+                    new ByteArrayInputStream(new byte[] {(byte) first}), rawIn));
+                out = socket.getOutputStream();
+                session = new TdsSession(service, false, null);
+            } else {
+                return;
+            }
+            while (!closed) {
+                TdsMessage message;
+                TdsSession.Reply reply;
+                try {
+                    message = readMessage(in, session.maxMessageBytes());
+                    if (message == null) {
+                        return;
+                    }
+                    reply = session.onMessage(message);
+                } catch (TdsProtocolException e) {
+                    reply = session.onProtocolError(e);
+                }
+                for (TdsMessage m : reply.messages()) {
+                    out.write(m.toPackets(session.packetSize(), session.spid()));
+                }
+                out.flush();
+                if (reply.next() == TdsSession.Next.CLOSE) {
+                    return;
+                }
+                if (reply.next() == TdsSession.Next.START_TLS) {
+                    PreLoginTlsSocket inBand = new PreLoginTlsSocket(socket, in, out, session.spid());
+                    SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(inBand, null, true);
+                    channel = ssl;
+                    // SQL Server negotiates TLS 1.3 only with TDS 8.0; mssql-jdbc's in-band handshake expects 1.2.
+                    configure(ssl, List.of("TLSv1.2"), false);
+                    ssl.startHandshake();
+                    inBand.handshakeFinished();
+                    in = new BufferedInputStream(ssl.getInputStream());
+                    out = ssl.getOutputStream();
+                    session.tlsEstablished(sniHost(ssl.getSession()));
+                }
+                if (session.state() == TdsSession.State.LOGGED_IN) {
+                    socket.setSoTimeout(IDLE_TIMEOUT_MILLIS);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // The client went away, timed out, failed TLS or sent bytes that are not TDS: this connection ends.
+        } finally {
+            closeQuietly(channel);
+            closeQuietly(socket);
+            open.remove(socket);
+        }
+    }
+
+    private static void configure(SSLSocket ssl, List<String> protocols, boolean alpn) {
+        ssl.setUseClientMode(false);
+        SSLParameters parameters = ssl.getSSLParameters();
+        parameters.setProtocols(protocols.toArray(String[]::new));
+        if (alpn) {
+            parameters.setApplicationProtocols(new String[] {ALPN_TDS_8});
+        }
+        ssl.setSSLParameters(parameters);
+    }
+
+    private static String sniHost(SSLSession session) {
+        if (session instanceof ExtendedSSLSession extended) {
+            for (SNIServerName name : extended.getRequestedServerNames()) {
+                if (name instanceof SNIHostName host) {
+                    return host.getAsciiName();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Reads one whole message; null at a clean end of stream between messages. */
+    private static TdsMessage readMessage(InputStream in, int maxMessageBytes) throws IOException,
+        TdsProtocolException {
+        MessageAssembler assembler = new MessageAssembler(maxMessageBytes);
+        while (true) {
+            byte[] header = new byte[PacketHeader.SIZE];
+            int got = in.readNBytes(header, 0, header.length);
+            if (got == 0 && !assembler.inMessage()) {
+                return null;
+            }
+            if (got < header.length) {
+                throw new EOFException("Truncated packet header");
+            }
+            PacketHeader h = PacketHeader.decode(header, PacketHeader.MAX_PACKET_SIZE);
+            byte[] payload = in.readNBytes(h.payloadLength());
+            if (payload.length < h.payloadLength()) {
+                throw new EOFException("Truncated packet");
+            }
+            var message = assembler.add(h, payload);
+            if (message.isPresent()) {
+                return message.get();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        closeQuietly(listener);
+        open.forEach(TdsEndpoint::closeQuietly);
+        workers.shutdownNow();
+    }
+
+    private static void closeQuietly(Closeable c) {
+        try {
+            c.close();
+        } catch (IOException | RuntimeException e) {
+            // closing anyway
+        }
+    }
+}

@@ -1,0 +1,325 @@
+package dev.milab.sql;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.milab.sql.tds.ColMetadataToken;
+import dev.milab.sql.tds.Collation;
+import dev.milab.sql.tds.DoneToken;
+import dev.milab.sql.tds.EnvChangeToken;
+import dev.milab.sql.tds.FeatureExtAckToken;
+import dev.milab.sql.tds.FeatureExtension;
+import dev.milab.sql.tds.FedAuthFeature;
+import dev.milab.sql.tds.FedAuthInfoToken;
+import dev.milab.sql.tds.FedAuthTokenMessage;
+import dev.milab.sql.tds.Login7Message;
+import dev.milab.sql.tds.LoginAckToken;
+import dev.milab.sql.tds.MessageToken;
+import dev.milab.sql.tds.PacketHeader;
+import dev.milab.sql.tds.PacketType;
+import dev.milab.sql.tds.PreLoginMessage;
+import dev.milab.sql.tds.RowToken;
+import dev.milab.sql.tds.ServerToken;
+import dev.milab.sql.tds.SqlBatchMessage;
+import dev.milab.sql.tds.TdsMessage;
+import dev.milab.sql.tds.TdsProtocolException;
+
+/**
+ * One client connection's login and session, as an explicit state machine over whole TDS messages; no socket.
+ *
+ * <pre>
+ * PRELOGIN ──PRELOGIN──▶ (TDS 7.4: TLS_HANDSHAKE inside PRELOGIN packets) ──▶ LOGIN7
+ * LOGIN7 ──LOGIN7 with password or SECURITYTOKEN──▶ LOGGED_IN | CLOSED
+ * LOGIN7 ──LOGIN7 with FEDAUTH library MSAL──▶ FEDAUTHINFO sent ──▶ FEDAUTH_TOKEN ──token──▶ LOGGED_IN | CLOSED
+ * LOGGED_IN ──SQL batch / attention──▶ LOGGED_IN
+ * any state ──a message out of order or malformed──▶ CLOSED (with an ERROR token once the client expects tokens)
+ * </pre>
+ *
+ * <p>The transport tells it whether TLS came first (TDS 8.0, {@code encrypt=strict}) and the SNI host, hands it
+ * each message, writes the reply and does what {@link Reply#next()} says.
+ */
+public final class TdsSession {
+
+    /** Where the login stands. */
+    public enum State {
+        PRELOGIN, TLS_HANDSHAKE, LOGIN7, FEDAUTH_TOKEN, LOGGED_IN, CLOSED
+    }
+
+    /** What the transport does after writing a reply. */
+    public enum Next {
+        /** Read the next message. */
+        CONTINUE,
+        /** TDS 7.4: run the TLS handshake inside PRELOGIN packets, then TLS on the bare connection. */
+        START_TLS,
+        /** Close the connection. */
+        CLOSE
+    }
+
+    /** The messages to send, then what to do. */
+    public record Reply(List<TdsMessage> messages, Next next) {
+        public Reply {
+            messages = List.copyOf(messages);
+        }
+    }
+
+    /** Azure SQL reports SQL Server 12.0.2000.8 in PRELOGIN and LOGINACK. */
+    static final int MAJOR = 12;
+    static final int MINOR = 0;
+    static final int BUILD = 2000;
+    static final String LANGUAGE = "us_english";
+    static final int INITIAL_PACKET_SIZE = 4096;
+    private static final AtomicInteger NEXT_SPID = new AtomicInteger(50);
+
+    private final AzureSql service;
+    private final boolean tlsFirst;
+    private String sniHost;
+    private final int spid;
+    private State state = State.PRELOGIN;
+    private boolean clientWantsFedAuth;
+    private int packetSize = INITIAL_PACKET_SIZE;
+    private int nextPacketSize;
+    private Login7Message login;
+    private SqlServer server;
+    private SqlSessionContext context;
+
+    public TdsSession(AzureSql service, boolean tlsFirst, String sniHost) {
+        this.service = service;
+        this.tlsFirst = tlsFirst;
+        this.sniHost = sniHost;
+        int id = NEXT_SPID.incrementAndGet();
+        this.spid = 51 + Math.floorMod(id - 51, 32000);
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** The packet size for server messages: 4096 until LOGIN7 negotiates another. */
+    public int packetSize() {
+        return packetSize;
+    }
+
+    public int spid() {
+        return spid;
+    }
+
+    /** Who is logged in, once logged in. */
+    public Optional<SqlSessionContext> context() {
+        return Optional.ofNullable(context);
+    }
+
+    /** The largest message the session accepts next: small before login, larger for SQL batches. */
+    public int maxMessageBytes() {
+        return switch (state) {
+            case PRELOGIN, TLS_HANDSHAKE -> 8 * 1024;
+            case LOGIN7 -> Login7Message.MAX_LENGTH;
+            case FEDAUTH_TOKEN -> FedAuthFeature.MAX_TOKEN_BYTES + 1024;
+            case LOGGED_IN -> 4 * 1024 * 1024;
+            case CLOSED -> 0;
+        };
+    }
+
+    /** The transport finished the in-band TLS handshake; {@code sni} is the host the client named, or null. */
+    public void tlsEstablished(String sni) {
+        if (state == State.TLS_HANDSHAKE) {
+            state = State.LOGIN7;
+            sniHost = sni;
+        }
+    }
+
+    public Reply onMessage(TdsMessage message) throws TdsProtocolException {
+        if (nextPacketSize > 0) {
+            packetSize = nextPacketSize;
+            nextPacketSize = 0;
+        }
+        return switch (state) {
+            case PRELOGIN -> onPreLogin(expect(message, PacketType.PRELOGIN));
+            case LOGIN7 -> onLogin7(expect(message, PacketType.LOGIN7));
+            case FEDAUTH_TOKEN -> onFedAuthToken(expect(message, PacketType.FEDAUTH_TOKEN));
+            case LOGGED_IN -> onRequest(message);
+            case TLS_HANDSHAKE, CLOSED -> throw new TdsProtocolException("A " + PacketType.name(message.type())
+                + " message in state " + state);
+        };
+    }
+
+    /**
+     * A malformed or out-of-order message: where the client waits for tokens, an ERROR it can show; then the
+     * connection ends.
+     */
+    public Reply onProtocolError(TdsProtocolException error) {
+        State before = state;
+        state = State.CLOSED;
+        if (before == State.LOGIN7 || before == State.FEDAUTH_TOKEN || before == State.LOGGED_IN) {
+            return new Reply(List.of(tokens(List.of(error(AzureSqlErrors.protocolError(error.getMessage())),
+                new DoneToken(DoneToken.ERROR, 0, 0)))), Next.CLOSE);
+        }
+        return new Reply(List.of(), Next.CLOSE);
+    }
+
+    private static byte[] expect(TdsMessage message, int type) throws TdsProtocolException {
+        if (message.type() != type) {
+            throw new TdsProtocolException("Expected " + PacketType.name(type) + ", got "
+                + PacketType.name(message.type()));
+        }
+        return message.payload();
+    }
+
+    private Reply onPreLogin(byte[] payload) throws TdsProtocolException {
+        PreLoginMessage request = PreLoginMessage.decode(payload);
+        clientWantsFedAuth = request.fedAuthRequired();
+        int clientEncryption = request.encryption().orElse(PreLoginMessage.ENCRYPT_NOT_SUP) & 0x7F;
+        int answer;
+        Next next;
+        if (tlsFirst) {
+            // TDS 8.0: TLS is already up; the PRELOGIN exchange inside it does not negotiate encryption again.
+            answer = PreLoginMessage.ENCRYPT_NOT_SUP;
+            next = Next.CONTINUE;
+            state = State.LOGIN7;
+        } else if (clientEncryption == PreLoginMessage.ENCRYPT_NOT_SUP) {
+            // Azure SQL encrypts every connection: a client that cannot is told encryption is required.
+            answer = PreLoginMessage.ENCRYPT_REQ;
+            next = Next.CLOSE;
+            state = State.CLOSED;
+        } else {
+            answer = clientEncryption == PreLoginMessage.ENCRYPT_ON ? PreLoginMessage.ENCRYPT_ON
+                : PreLoginMessage.ENCRYPT_REQ;
+            next = Next.START_TLS;
+            state = State.TLS_HANDSHAKE;
+        }
+        PreLoginMessage response = PreLoginMessage.serverResponse(MAJOR, MINOR, BUILD, answer, clientWantsFedAuth);
+        return new Reply(List.of(new TdsMessage(PacketType.TABULAR_RESULT, response.encode())), next);
+    }
+
+    private Reply onLogin7(byte[] payload) throws TdsProtocolException {
+        login = Login7Message.decode(payload);
+        Optional<FedAuthFeature> fedAuth = login.fedAuth();
+        int negotiated = negotiatedPacketSize();
+        Optional<SqlServer> target = service.resolveServer(login.serverName(), sniHost, login.database());
+        if (target.isEmpty()) {
+            return fail(List.of(AzureSqlErrors.cannotOpenServer(login.serverName())), null);
+        }
+        server = target.get();
+        if (fedAuth.isPresent() && fedAuth.get().library() == FedAuthFeature.LIBRARY_MSAL) {
+            state = State.FEDAUTH_TOKEN;
+            FedAuthInfoToken info = new FedAuthInfoToken(service.stsUrl(), AzureSql.SPN);
+            return new Reply(List.of(tokens(List.of(info))), Next.CONTINUE);
+        }
+        LoginResult result;
+        if (fedAuth.isPresent()) {
+            result = service.authenticator().withToken(server, login.database(), fedAuth.get().token());
+        } else if (clientWantsFedAuth) {
+            // The client announced an Entra login in PRELOGIN but sent none: refuse, as Azure SQL does.
+            result = LoginResult.Failure.of(AzureSqlErrors.loginFailed(login.userName()));
+        } else {
+            result = service.authenticator().withPassword(server, login.database(), login.userName(),
+                login.password());
+        }
+        return complete(result, fedAuth.isPresent(), negotiated);
+    }
+
+    private Reply onFedAuthToken(byte[] payload) throws TdsProtocolException {
+        FedAuthTokenMessage message = FedAuthTokenMessage.decode(payload);
+        int negotiated = negotiatedPacketSize();
+        return complete(service.authenticator().withToken(server, login.database(), message.token()), true,
+            negotiated);
+    }
+
+    private Reply complete(LoginResult result, boolean fedAuth, int negotiatedPacketSize) {
+        if (result instanceof LoginResult.Failure failure) {
+            return fail(failure.errors(), server);
+        }
+        LoginResult.Success success = (LoginResult.Success) result;
+        context = new SqlSessionContext(success.server(), success.database(), success.identity(), spid);
+        String serverName = success.server().name();
+        List<ServerToken> tokens = new ArrayList<>();
+        // The order Azure SQL sends after a login: database, its INFO, collation, language, its INFO, LOGINACK,
+        // FEATUREEXTACK, packet size, DONE.
+        tokens.add(EnvChangeToken.ofStrings(EnvChangeToken.DATABASE, success.database().name(), SqlServer.MASTER));
+        tokens.add(MessageToken.info(5701, 2, "Changed database context to '" + success.database().name() + "'.",
+            serverName));
+        tokens.add(EnvChangeToken.collation(Collation.SQL_LATIN1_GENERAL_CP1_CI_AS));
+        tokens.add(EnvChangeToken.ofStrings(EnvChangeToken.LANGUAGE, LANGUAGE, ""));
+        tokens.add(MessageToken.info(5703, 1, "Changed language setting to " + LANGUAGE + ".", serverName));
+        tokens.add(new LoginAckToken(Login7Message.TDS_7_4, "Microsoft SQL Server", MAJOR, MINOR, BUILD));
+        if (fedAuth) {
+            tokens.add(new FeatureExtAckToken(List.of(new FeatureExtension(FeatureExtension.FEDAUTH, new byte[0]))));
+        }
+        tokens.add(EnvChangeToken.ofStrings(EnvChangeToken.PACKET_SIZE, Integer.toString(negotiatedPacketSize),
+            Integer.toString(INITIAL_PACKET_SIZE)));
+        tokens.add(DoneToken.done());
+        TdsMessage reply = tokens(tokens);
+        state = State.LOGGED_IN;
+        // The login reply itself still travels in 4096-byte packets; the new size applies from the next message.
+        nextPacketSize = negotiatedPacketSize;
+        return new Reply(List.of(reply), Next.CONTINUE);
+    }
+
+    private Reply fail(List<SqlError> errors, SqlServer on) {
+        state = State.CLOSED;
+        String serverName = on == null ? "" : on.name();
+        List<ServerToken> tokens = new ArrayList<>();
+        errors.forEach(e -> tokens.add(MessageToken.error(e.number(), e.state(), e.severity(), e.message(),
+            serverName)));
+        tokens.add(new DoneToken(DoneToken.ERROR, 0, 0));
+        return new Reply(List.of(tokens(tokens)), Next.CLOSE);
+    }
+
+    private Reply onRequest(TdsMessage message) throws TdsProtocolException {
+        switch (message.type()) {
+            case PacketType.SQL_BATCH -> {
+                String text = SqlBatchMessage.decode(message.payload()).text();
+                List<StatementResult> results = service.engine().execute(context, text);
+                return new Reply(List.of(tokens(resultTokens(results))), Next.CONTINUE);
+            }
+            case PacketType.ATTENTION -> {
+                // Every request runs to completion before the next is read: acknowledge the cancel (MS-TDS 2.2.1.7).
+                return new Reply(List.of(tokens(List.of(new DoneToken(DoneToken.ATTENTION, 0, 0)))), Next.CONTINUE);
+            }
+            case PacketType.RPC, PacketType.TRANSACTION_MANAGER -> {
+                SqlError error = AzureSqlErrors.notSupportedYet(PacketType.name(message.type()) + " request");
+                return new Reply(List.of(tokens(List.of(error(error), new DoneToken(DoneToken.ERROR, 0, 0)))),
+                    Next.CONTINUE);
+            }
+            default -> throw new TdsProtocolException("A " + PacketType.name(message.type())
+                + " message after login");
+        }
+    }
+
+    private List<ServerToken> resultTokens(List<StatementResult> results) {
+        List<ServerToken> tokens = new ArrayList<>();
+        for (int i = 0; i < results.size(); i++) {
+            int more = i < results.size() - 1 ? DoneToken.MORE : 0;
+            StatementResult result = results.get(i);
+            if (result instanceof StatementResult.Rows rows) {
+                tokens.add(new ColMetadataToken(rows.columns()));
+                rows.rows().forEach(values -> tokens.add(new RowToken(rows.columns(), values)));
+                tokens.add(new DoneToken(DoneToken.COUNT | more, DoneToken.COMMAND_SELECT, rows.rows().size()));
+            } else if (result instanceof StatementResult.Completed completed) {
+                boolean counted = completed.rowCount() >= 0;
+                tokens.add(new DoneToken((counted ? DoneToken.COUNT : 0) | more, 0, Math.max(0,
+                    completed.rowCount())));
+            } else if (result instanceof StatementResult.Failed failed) {
+                tokens.add(error(failed.error()));
+                tokens.add(new DoneToken(DoneToken.ERROR | more, 0, 0));
+            }
+        }
+        return tokens;
+    }
+
+    private MessageToken error(SqlError e) {
+        return MessageToken.error(e.number(), e.state(), e.severity(), e.message(), server == null ? ""
+            : server.name());
+    }
+
+    private static TdsMessage tokens(List<? extends ServerToken> tokens) {
+        return new TdsMessage(PacketType.TABULAR_RESULT, ServerToken.encodeAll(tokens));
+    }
+
+    /** The client's packet size within MS-TDS's bounds (2.2.6.4: 512 to 32767; 0 keeps the server's). */
+    private int negotiatedPacketSize() {
+        int requested = login.packetSize() == 0 ? INITIAL_PACKET_SIZE : login.packetSize();
+        return Math.max(512, Math.min(PacketHeader.MAX_PACKET_SIZE, requested));
+    }
+}
