@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import javax.net.ssl.SSLContext;
 
@@ -13,6 +14,7 @@ import dev.milab.entra.Directory;
 import dev.milab.entra.ResourceApplications;
 import dev.milab.entra.Tenant;
 import dev.milab.entra.TokenValidator;
+import dev.milab.sql.tds.TdsMessage;
 
 /**
  * Azure SQL in the lab: the logical servers, who may log in to them, the engine that runs batches, and one TDS
@@ -72,6 +74,14 @@ public final class AzureSql implements AutoCloseable {
     /** Number of connections open right now (for tests that check nothing leaks). */
     public int openConnections() {
         return endpoint.openConnections();
+    }
+
+    /**
+     * Calls {@code tap} with every whole message a client sends (PRELOGIN, LOGIN7, token, batches), as the server
+     * sees it after TLS; null removes it. Messages hold what clients send, passwords and tokens included.
+     */
+    public void tapClientMessages(Consumer<TdsMessage> tap) {
+        endpoint.tapClientMessages(tap);
     }
 
     public SqlAuthenticator authenticator() {

@@ -21,6 +21,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
@@ -59,6 +60,7 @@ final class TdsEndpoint implements AutoCloseable {
     private final ThreadPoolExecutor workers;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
+    private volatile Consumer<TdsMessage> clientMessageTap;
     private volatile boolean closed;
 
     private TdsEndpoint(ServerSocket listener, SSLContext tls, AzureSql service) {
@@ -91,6 +93,11 @@ final class TdsEndpoint implements AutoCloseable {
 
     int port() {
         return listener.getLocalPort();
+    }
+
+    /** Sees every whole message a client sends, after decryption (for traces and test captures). */
+    void tapClientMessages(Consumer<TdsMessage> tap) {
+        this.clientMessageTap = tap;
     }
 
     int openConnections() {
@@ -152,6 +159,10 @@ final class TdsEndpoint implements AutoCloseable {
                     message = readMessage(in, session.maxMessageBytes());
                     if (message == null) {
                         return;
+                    }
+                    Consumer<TdsMessage> tap = clientMessageTap;
+                    if (tap != null) {
+                        tap.accept(message);
                     }
                     reply = session.onMessage(message);
                 } catch (TdsProtocolException e) {

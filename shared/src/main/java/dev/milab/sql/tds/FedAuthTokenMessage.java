@@ -28,6 +28,12 @@ public record FedAuthTokenMessage(String token) {
         return new FedAuthTokenMessage(token);
     }
 
+    /** The message as a client sends it (the lab's tests build one around a fresh token). */
+    public byte[] encode() {
+        byte[] bytes = token.getBytes(StandardCharsets.UTF_16LE);
+        return new TdsWriter().int32(bytes.length + 4).int32(bytes.length).bytes(bytes).toByteArray();
+    }
+
     @Override
     public String toString() {
         return "FedAuthTokenMessage[token=<" + token.length() + " chars>]";
