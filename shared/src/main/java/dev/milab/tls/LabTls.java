@@ -1,6 +1,5 @@
 package dev.milab.tls;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,6 +13,19 @@ import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERBMPString;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.pkcs.PKCS12PfxPduBuilder;
+import org.bouncycastle.pkcs.PKCS12SafeBagBuilder;
+import org.bouncycastle.pkcs.PKCSException;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS12SafeBagBuilder;
+import org.bouncycastle.pkcs.jcajce.JcePKCS12MacCalculatorBuilder;
 
 /**
  * TLS for the lab: one server certificate, signed by the lab CA, naming every Azure host the lab answers for
@@ -67,18 +79,37 @@ public final class LabTls {
         return clientContext;
     }
 
-    /** A PKCS12 trust store holding the lab CA, for {@code javax.net.ssl.trustStore} or mssql-jdbc's trustStore. */
+    /**
+     * A PKCS12 trust store holding the lab CA, for {@code javax.net.ssl.trustStore} or mssql-jdbc's trustStore.
+     *
+     * <p>Its integrity MAC uses one PBKDF iteration instead of the JDK's 10,000: a trust store holds only a public
+     * certificate, and mssql-jdbc loads the store on every connection, where 10,000 iterations cost about 10 ms of
+     * CPU per login. The certificate carries Java's trusted-certificate attribute, so keytool and the JDK see a
+     * trusted entry, and a wrong password still fails the integrity check.
+     */
     public byte[] trustStorePkcs12() {
         try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            store.setCertificateEntry("managed-identity-lab-ca", ca.certificate());
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            store.store(out, TRUST_STORE_PASSWORD.toCharArray());
-            return out.toByteArray();
-        } catch (IOException | GeneralSecurityException e) {
+            PKCS12SafeBagBuilder bag = new JcaPKCS12SafeBagBuilder(ca.certificate());
+            bag.addBagAttribute(PKCSObjectIdentifiers.pkcs_9_at_friendlyName,
+                new DERBMPString("managed-identity-lab-ca"));
+            bag.addBagAttribute(ORACLE_TRUSTED_KEY_USAGE, KeyPurposeId.anyExtendedKeyUsage.toOID());
+            PKCS12PfxPduBuilder pfx = new PKCS12PfxPduBuilder();
+            pfx.addData(bag.build());
+            var mac = new JcePKCS12MacCalculatorBuilder(NISTObjectIdentifiers.id_sha256)
+                .setProvider(BouncyCastleHolder.PROVIDER).setIterationCount(1);
+            return pfx.build(mac, TRUST_STORE_PASSWORD.toCharArray()).getEncoded(ASN1Encoding.DER);
+        } catch (IOException | PKCSException e) {
             throw new IllegalStateException("Cannot build the PKCS12 trust store", e);
         }
+    }
+
+    /** The attribute by which the JDK marks a PKCS12 certificate entry as trusted (any extended key usage). */
+    private static final ASN1ObjectIdentifier ORACLE_TRUSTED_KEY_USAGE =
+        new ASN1ObjectIdentifier("2.16.840.1.113894.746875.1.1");
+
+    /** Bouncy Castle's provider for the store's MAC, created once when first needed. */
+    private static final class BouncyCastleHolder {
+        static final BouncyCastleProvider PROVIDER = new BouncyCastleProvider();
     }
 
     /** Writes {@code lab-ca.pem} and {@code lab-truststore.p12} to {@code directory}. */
