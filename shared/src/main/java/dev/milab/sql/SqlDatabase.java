@@ -72,22 +72,25 @@ public final class SqlDatabase {
     }
 
     /** {@code ALTER ROLE role ADD MEMBER [name]}. */
-    public synchronized void addRoleMember(DatabaseRole role, String userName) {
-        DatabaseUser user = user(userName).orElseThrow(() -> new SqlErrorException(
-            AzureSqlErrors.doesNotExistOrNoPermission("add", "principal", userName)));
-        EnumSet<DatabaseRole> roles = user.roles().isEmpty() ? EnumSet.noneOf(DatabaseRole.class)
-            : EnumSet.copyOf(user.roles());
-        roles.add(role);
-        users.put(key(userName), user.withRoles(roles));
+    public void addRoleMember(DatabaseRole role, String userName) {
+        changeRole(role, userName, true);
     }
 
     /** {@code ALTER ROLE role DROP MEMBER [name]}. */
-    public synchronized void dropRoleMember(DatabaseRole role, String userName) {
+    public void dropRoleMember(DatabaseRole role, String userName) {
+        changeRole(role, userName, false);
+    }
+
+    private synchronized void changeRole(DatabaseRole role, String userName, boolean add) {
         DatabaseUser user = user(userName).orElseThrow(() -> new SqlErrorException(
-            AzureSqlErrors.doesNotExistOrNoPermission("drop", "principal", userName)));
-        EnumSet<DatabaseRole> roles = user.roles().isEmpty() ? EnumSet.noneOf(DatabaseRole.class)
-            : EnumSet.copyOf(user.roles());
-        roles.remove(role);
+            AzureSqlErrors.doesNotExistOrNoPermission(add ? "add" : "drop", "principal", userName)));
+        EnumSet<DatabaseRole> roles = EnumSet.noneOf(DatabaseRole.class);
+        roles.addAll(user.roles());
+        if (add) {
+            roles.add(role);
+        } else {
+            roles.remove(role);
+        }
         users.put(key(userName), user.withRoles(roles));
     }
 

@@ -7,14 +7,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 
 import com.sun.net.httpserver.HttpServer;
 
@@ -109,32 +104,17 @@ public final class FoundationBenchmark {
     }
 
     private static double measure(HttpRequest request, Duration duration) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-        AtomicBoolean stop = new AtomicBoolean();
-        LongAdder done = new LongAdder();
-        List<Future<?>> workers = new ArrayList<>();
-        for (int t = 0; t < THREADS; t++) {
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            workers.add(pool.submit(() -> {
-                while (!stop.get()) {
-                    HttpResponse<byte[]> r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-                    if (r.statusCode() != 200) {
-                        throw new IllegalStateException("status " + r.statusCode());
-                    }
-                    done.increment();
-                }
-                return null;
-            }));
-        }
         long t0 = System.nanoTime();
-        Thread.sleep(duration.toMillis());
-        stop.set(true);
-        for (Future<?> w : workers) {
-            w.get();
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        pool.shutdownNow();
-        return done.sum() / seconds;
+        long done = ConcurrentLoop.count(THREADS, duration, () -> {
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            return () -> {
+                HttpResponse<byte[]> r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                if (r.statusCode() != 200) {
+                    throw new IllegalStateException("status " + r.statusCode());
+                }
+            };
+        });
+        return done / ((System.nanoTime() - t0) / 1e9);
     }
 
     private static HttpRequest tokenRequest(URI base) {

@@ -5,14 +5,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.sql.Connection;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Date;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -153,25 +148,6 @@ public final class SqlLoginBenchmark {
     }
 
     private static long run(Work work, Duration duration) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-        AtomicBoolean stop = new AtomicBoolean();
-        LongAdder done = new LongAdder();
-        List<Future<?>> futures = new ArrayList<>();
-        for (int i = 0; i < THREADS; i++) {
-            futures.add(pool.submit(() -> {
-                while (!stop.get()) {
-                    work.run();
-                    done.increment();
-                }
-                return null;
-            }));
-        }
-        Thread.sleep(duration.toMillis());
-        stop.set(true);
-        for (Future<?> f : futures) {
-            f.get();
-        }
-        pool.shutdown();
-        return done.sum();
+        return ConcurrentLoop.count(THREADS, duration, () -> work::run);
     }
 }
