@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,11 +24,14 @@ import dev.milab.arm.ResourceGraph;
 import dev.milab.arm.ResourceIds;
 import dev.milab.arm.UserAssignedIdentity;
 import dev.milab.arm.VirtualMachine;
+import dev.milab.entra.Application;
 import dev.milab.entra.Directory;
 import dev.milab.entra.EntraEndpoint;
+import dev.milab.entra.NewClientSecret;
 import dev.milab.entra.ResourceApplications;
 import dev.milab.entra.SigningKeys;
 import dev.milab.entra.Tenant;
+import dev.milab.entra.TokenEndpoint;
 import dev.milab.entra.TokenService;
 import dev.milab.entra.TokenValidator;
 import dev.milab.http.LabHttpServer;
@@ -55,6 +59,8 @@ public final class Lab implements AutoCloseable {
 
     public static final String DEFAULT_RESOURCE_GROUP = "rg-lab";
     public static final String DEFAULT_LOCATION = "westeurope";
+    /** Display name of the lab's admin application (Owner of the subscription). */
+    public static final String ADMIN_APPLICATION_NAME = "milab-admin";
     public static final String IMDS_HOST = "169.254.169.254";
     /** The Azure host names the gateway answers for. */
     public static final List<String> GATEWAY_HOSTS = List.of("login.microsoftonline.com", "management.azure.com",
@@ -68,6 +74,9 @@ public final class Lab implements AutoCloseable {
     private final SigningKeys signingKeys;
     private final TokenService tokens;
     private final TokenValidator validator;
+    private final TokenEndpoint tokenEndpoint;
+    private final Application adminApplication;
+    private final NewClientSecret adminSecret;
     private final ResourceApplications resourceApplications = new ResourceApplications();
     private final ResourceGraph resources;
     private final LabTls tls;
@@ -90,7 +99,9 @@ public final class Lab implements AutoCloseable {
         this.subscriptionId = b.subscriptionId;
         this.directory = new Directory(tenant);
         this.signingKeys = new SigningKeys(clock, settings::keyPrepublishPeriod, settings::retiredKeyRetention);
-        this.tokens = new TokenService(tenant, signingKeys, clock, settings::managedIdentityTokenLifetime);
+        this.tokens = new TokenService(tenant, signingKeys, clock, settings::managedIdentityTokenLifetime,
+            settings::applicationTokenLifetime);
+        this.tokenEndpoint = new TokenEndpoint(tenant, directory, tokens, resourceApplications, clock);
         this.validator = new TokenValidator(tenant, signingKeys, clock, settings::validationClockSkew);
         this.resources = new ResourceGraph(subscriptionId, directory);
         this.stateDirectory = b.stateDirectory;
@@ -100,10 +111,15 @@ public final class Lab implements AutoCloseable {
         this.trustFiles = tls.exportTrust(stateDirectory);
         this.executor = newExecutor();
         this.imdsPortBase = b.imdsPortBase;
-        gatewayDispatcher.bind("login.microsoftonline.com", new EntraEndpoint(tenant, signingKeys));
+        EntraEndpoint entra = new EntraEndpoint(tenant, signingKeys, tokenEndpoint);
+        gatewayDispatcher.bind("login.microsoftonline.com", entra);
         // curl https://127.0.0.1:port/... without --connect-to reaches Entra ID's discovery documents
-        gatewayDispatcher.bind("127.0.0.1", new EntraEndpoint(tenant, signingKeys));
-        gatewayDispatcher.bind("localhost", new EntraEndpoint(tenant, signingKeys));
+        gatewayDispatcher.bind("127.0.0.1", entra);
+        gatewayDispatcher.bind("localhost", entra);
+        // The learner's own identity on the admin workstation: the lab's one deliberate client secret.
+        this.adminApplication = directory.registerApplication(ADMIN_APPLICATION_NAME);
+        this.adminSecret = directory.addClientSecret(adminApplication.appId(), "lab admin workstation",
+            clock.instant(), Duration.ofDays(365));
         this.gateway = LabHttpServer.start(b.gatewayPort, tls.serverContext(), executor, gatewayDispatcher, null);
         resources.addListener(new ResourceGraph.Listener() {
             @Override
@@ -158,6 +174,44 @@ public final class Lab implements AutoCloseable {
     /** The validator every lab resource runs on bearer tokens. */
     public TokenValidator tokenValidator() {
         return validator;
+    }
+
+    /** Entra ID's token endpoint (client credentials), where further client authentications plug in. */
+    public TokenEndpoint tokenEndpoint() {
+        return tokenEndpoint;
+    }
+
+    /**
+     * The lab's admin principal: an application with a client secret, Owner of the subscription. It stands for the
+     * learner signed in on the admin workstation. Its secret is the one "before" secret the lab keeps on purpose.
+     */
+    public AdminPrincipal admin() {
+        return new AdminPrincipal(tenant.id(), adminApplication.appId(), adminSecret.value(),
+            adminApplication.servicePrincipal().objectId());
+    }
+
+    /**
+     * The settings, as environment variables, of the admin workstation: {@code DefaultAzureCredential} finds the
+     * admin principal through {@code AZURE_CLIENT_ID}, {@code AZURE_CLIENT_SECRET} and {@code AZURE_TENANT_ID}, and the
+     * lab's routing sends Azure's host names to the gateway. No IMDS route: the workstation is not a VM.
+     */
+    public Map<String, String> adminEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("AZURE_HTTP_CLIENT_IMPLEMENTATION", LabHttpClientProvider.class.getName());
+        env.put(RouteTable.ROUTES_SETTING, routesForWorkstation().routesSetting());
+        env.put(RouteTable.CA_FILE_SETTING, trustFiles.caPem().toString());
+        AdminPrincipal admin = admin();
+        env.put("AZURE_TENANT_ID", admin.tenantId());
+        env.put("AZURE_CLIENT_ID", admin.clientId());
+        env.put("AZURE_CLIENT_SECRET", admin.clientSecret());
+        env.put("AZURE_SUBSCRIPTION_ID", subscriptionId);
+        return env;
+    }
+
+    /** Runs {@code mainClass} on the admin workstation: a new JVM with {@link #adminEnvironment()}. */
+    public VmProcess launchOnWorkstation(String mainClass, List<String> args, PrintStream echo) {
+        return VmProcess.start("workstation", adminEnvironment(), System.getProperty("java.class.path"), mainClass,
+            args, echo);
     }
 
     public ResourceApplications resourceApplications() {
