@@ -20,8 +20,15 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.milab.arm.BuiltInRoles;
+import dev.milab.arm.KeyVault;
+import dev.milab.arm.RbacEvaluator;
 import dev.milab.arm.ResourceGraph;
 import dev.milab.arm.ResourceIds;
+import dev.milab.arm.ResourceManagerEndpoint;
+import dev.milab.arm.RoleAssignment;
+import dev.milab.arm.RoleDefinition;
+import dev.milab.arm.SqlServer;
 import dev.milab.arm.UserAssignedIdentity;
 import dev.milab.arm.VirtualMachine;
 import dev.milab.entra.Application;
@@ -79,6 +86,7 @@ public final class Lab implements AutoCloseable {
     private final NewClientSecret adminSecret;
     private final ResourceApplications resourceApplications = new ResourceApplications();
     private final ResourceGraph resources;
+    private final RbacEvaluator rbac;
     private final LabTls tls;
     private final LabTls.TrustFiles trustFiles;
     private final Path stateDirectory;
@@ -104,6 +112,7 @@ public final class Lab implements AutoCloseable {
         this.tokenEndpoint = new TokenEndpoint(tenant, directory, tokens, resourceApplications, clock);
         this.validator = new TokenValidator(tenant, signingKeys, clock, settings::validationClockSkew);
         this.resources = new ResourceGraph(subscriptionId, directory);
+        this.rbac = new RbacEvaluator(resources, clock, settings::roleAssignmentPropagationDelay);
         this.stateDirectory = b.stateDirectory;
         LabCertificateAuthority ca = b.keepCaOnDisk ? LabCertificateAuthority.loadOrCreate(stateDirectory)
             : LabCertificateAuthority.create();
@@ -120,6 +129,7 @@ public final class Lab implements AutoCloseable {
         this.adminApplication = directory.registerApplication(ADMIN_APPLICATION_NAME);
         this.adminSecret = directory.addClientSecret(adminApplication.appId(), "lab admin workstation",
             clock.instant(), Duration.ofDays(365));
+        gatewayDispatcher.bind("management.azure.com", new ResourceManagerEndpoint(resources, validator, rbac, clock));
         this.gateway = LabHttpServer.start(b.gatewayPort, tls.serverContext(), executor, gatewayDispatcher, null);
         resources.addListener(new ResourceGraph.Listener() {
             @Override
@@ -128,6 +138,11 @@ public final class Lab implements AutoCloseable {
             }
         });
         resources.createResourceGroup(DEFAULT_RESOURCE_GROUP, DEFAULT_LOCATION);
+        // Set up before anyone could be waiting for propagation, so it counts from the start.
+        resources.createRoleAssignment(new RoleAssignment(UUID.randomUUID().toString(),
+            ResourceIds.subscription(subscriptionId), BuiltInRoles.OWNER.name(),
+            adminApplication.servicePrincipal().objectId(), "ServicePrincipal", "The lab's admin workstation",
+            clock.instant().minus(Duration.ofDays(1)), adminApplication.servicePrincipal().objectId()));
     }
 
     public static Builder builder() {
@@ -174,6 +189,41 @@ public final class Lab implements AutoCloseable {
     /** The validator every lab resource runs on bearer tokens. */
     public TokenValidator tokenValidator() {
         return validator;
+    }
+
+    /** Azure RBAC for every lab service: the one authority on who may do what where. */
+    public RbacEvaluator rbac() {
+        return rbac;
+    }
+
+    /**
+     * Seeding shorthand: grants {@code role} to a principal at {@code scope}, as "IAM -> Add role assignment" does,
+     * subject to the lab's propagation delay like any other assignment.
+     */
+    public RoleAssignment grantRole(String principalObjectId, RoleDefinition role, String scope) {
+        return resources.createRoleAssignment(new RoleAssignment(UUID.randomUUID().toString(), scope, role.name(),
+            principalObjectId, "ServicePrincipal", null, clock.instant(), admin().objectId()));
+    }
+
+    /** The default resource group's id, a scope for {@link #grantRole}. */
+    public String defaultResourceGroupId() {
+        return ResourceIds.resourceGroup(subscriptionId, DEFAULT_RESOURCE_GROUP);
+    }
+
+    /** Shorthand: creates a SQL server (administrator login {@code sqladmin}) in the default resource group. */
+    public SqlServer createSqlServer(String name) {
+        return resources.createSqlServer(DEFAULT_RESOURCE_GROUP, name, "sqladmin");
+    }
+
+    /** Shorthand: creates a database on a SQL server of the default resource group. */
+    public SqlServer createSqlDatabase(String serverName, String database) {
+        return resources.createSqlDatabase(DEFAULT_RESOURCE_GROUP, serverName, database);
+    }
+
+    /** Shorthand: creates a standard key vault in the default resource group. */
+    public KeyVault createKeyVault(String name, boolean enableRbacAuthorization) {
+        return resources.putKeyVault(DEFAULT_RESOURCE_GROUP, name, DEFAULT_LOCATION, "standard",
+            enableRbacAuthorization, 90, Map.of());
     }
 
     /** Entra ID's token endpoint (client credentials), where further client authentications plug in. */
