@@ -48,7 +48,7 @@ public final class Directory {
     public Application registerApplication(String displayName) {
         ServicePrincipal sp = new ServicePrincipal(UUID.randomUUID().toString(), UUID.randomUUID().toString(),
             displayName, ServicePrincipal.Kind.APPLICATION, null);
-        Application app = new Application(UUID.randomUUID().toString(), sp, List.of());
+        Application app = new Application(UUID.randomUUID().toString(), sp, List.of(), List.of(), List.of());
         add(sp);
         applications.put(sp.appId().toLowerCase(Locale.ROOT), app);
         return app;
@@ -75,6 +75,24 @@ public final class Directory {
             throw new IllegalArgumentException("No application with client id " + appId);
         }
         return new NewClientSecret(updated.appId(), secret, v);
+    }
+
+    /** Adds a certificate credential (its public part) to an application. */
+    public ClientCertificate addClientCertificate(String appId, java.security.cert.X509Certificate certificate) {
+        ClientCertificate credential = ClientCertificate.of(certificate);
+        update(appId, app -> app.withCertificate(credential));
+        return credential;
+    }
+
+    /** Adds (or replaces, by name) a federated identity credential on an application. */
+    public void addFederatedCredential(String appId, FederatedCredential credential) {
+        update(appId, app -> app.withFederatedCredential(credential));
+    }
+
+    private void update(String appId, java.util.function.UnaryOperator<Application> change) {
+        if (applications.computeIfPresent(appId.toLowerCase(Locale.ROOT), (k, app) -> change.apply(app)) == null) {
+            throw new IllegalArgumentException("No application with client id " + appId);
+        }
     }
 
     /** An application registration by client id. */

@@ -145,15 +145,9 @@ public final class EntraEndpoint implements LabHttpHandler {
     /** The published signing keys as a JWK set (RFC 7517); v2.0 entries also name their issuer. */
     public Map<String, Object> jwks(boolean v2) {
         List<Map<String, Object>> entries = new ArrayList<>();
-        Base64.Encoder b64url = Base64.getUrlEncoder().withoutPadding();
         for (SigningKey key : keys.published()) {
-            Map<String, Object> jwk = new LinkedHashMap<>();
-            jwk.put("kty", "RSA");
-            jwk.put("use", "sig");
-            jwk.put("kid", key.kid());
+            Map<String, Object> jwk = Jwk.rsa(key.kid(), key.publicKey());
             jwk.put("x5t", key.kid());
-            jwk.put("n", b64url.encodeToString(unsigned(key.publicKey().getModulus().toByteArray())));
-            jwk.put("e", b64url.encodeToString(unsigned(key.publicKey().getPublicExponent().toByteArray())));
             try {
                 jwk.put("x5c", List.of(Base64.getEncoder().encodeToString(key.certificate().getEncoded())));
             } catch (CertificateEncodingException e) {
@@ -165,15 +159,6 @@ public final class EntraEndpoint implements LabHttpHandler {
             entries.add(jwk);
         }
         return Map.of("keys", entries);
-    }
-
-    private static byte[] unsigned(byte[] twosComplement) {
-        if (twosComplement.length > 1 && twosComplement[0] == 0) {
-            byte[] out = new byte[twosComplement.length - 1];
-            System.arraycopy(twosComplement, 1, out, 0, out.length);
-            return out;
-        }
-        return twosComplement;
     }
 
     private static LabHttpResponse notFound() {

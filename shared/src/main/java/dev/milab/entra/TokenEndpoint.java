@@ -9,7 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 
 import dev.milab.http.Json;
 import dev.milab.http.LabHttpRequest;
@@ -32,15 +34,32 @@ public final class TokenEndpoint {
     private final ResourceApplications resources;
     private final Clock clock;
     private final List<ClientAuthentication> authentications = new CopyOnWriteArrayList<>();
+    private final ClientAssertionAuthentication assertions;
+    private final Function<String, Optional<FederatedClient>> managedIdentityClients;
 
+    /**
+     * A user-assigned managed identity that can be a client at the token endpoint through its federated identity
+     * credentials (workload identity federation with a managed identity).
+     */
+    public record FederatedClient(ServicePrincipal identity, List<FederatedCredential> credentials) {
+    }
+
+    /**
+     * @param issuers                the external OpenID Connect issuers whose keys the lab can fetch
+     * @param managedIdentityClients user-assigned identities with federated credentials, by client id
+     */
     public TokenEndpoint(Tenant tenant, Directory directory, TokenService tokens, ResourceApplications resources,
-                         Clock clock) {
+                         Clock clock, Function<String, Optional<ExternalIdentityProvider>> issuers,
+                         Function<String, Optional<FederatedClient>> managedIdentityClients) {
         this.tenant = tenant;
         this.directory = directory;
         this.tokens = tokens;
         this.resources = resources;
         this.clock = clock;
+        this.assertions = new ClientAssertionAuthentication(tenant, clock, issuers);
+        this.managedIdentityClients = managedIdentityClients;
         authentications.add(new ClientSecretAuthentication(clock));
+        authentications.add(assertions);
     }
 
     /** Adds a way for clients to authenticate (certificate or federated assertions). */
@@ -83,7 +102,16 @@ public final class TokenEndpoint {
             throw TokenRequestException.missingParameter("client_id");
         }
         String resource = resourceOf(form, v2);
-        Application application = directory.application(clientId).orElseThrow(() ->
+        Optional<Application> registered = directory.application(clientId);
+        if (registered.isEmpty() && form.containsKey("client_assertion")) {
+            Optional<FederatedClient> identity = managedIdentityClients.apply(clientId);
+            if (identity.isPresent()) {
+                AuthenticatedClient client = assertions.authenticateManagedIdentity(identity.get().identity(),
+                    identity.get().credentials(), form);
+                return tokens.issueManagedIdentityToken(client.principal(), resource);
+            }
+        }
+        Application application = registered.orElseThrow(() ->
             new TokenRequestException(400, "unauthorized_client", 700016, "Application with identifier '" + clientId
                 + "' was not found in the directory '" + tenant.domain() + "'. This can happen if the application has "
                 + "not been installed by the administrator of the tenant or consented to by any user in the tenant. You "

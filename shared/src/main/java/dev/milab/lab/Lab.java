@@ -38,6 +38,8 @@ import dev.milab.entra.NewClientSecret;
 import dev.milab.entra.ResourceApplications;
 import dev.milab.entra.SigningKeys;
 import dev.milab.entra.Tenant;
+import dev.milab.entra.ExternalIdentityProvider;
+import dev.milab.entra.FederatedCredential;
 import dev.milab.entra.TokenEndpoint;
 import dev.milab.entra.TokenService;
 import dev.milab.entra.TokenValidator;
@@ -98,6 +100,8 @@ public final class Lab implements AutoCloseable {
     private final AtomicInteger nextImdsPort = new AtomicInteger();
     private volatile boolean closed;
 
+    private final Map<String, ExternalIdentityProvider> identityProviders = new ConcurrentHashMap<>();
+
     /** A VM's IMDS: the handler and the server it runs in. */
     private record VmEndpoint(InstanceMetadataService service, LabHttpServer server) {
     }
@@ -109,9 +113,10 @@ public final class Lab implements AutoCloseable {
         this.signingKeys = new SigningKeys(clock, settings::keyPrepublishPeriod, settings::retiredKeyRetention);
         this.tokens = new TokenService(tenant, signingKeys, clock, settings::managedIdentityTokenLifetime,
             settings::applicationTokenLifetime);
-        this.tokenEndpoint = new TokenEndpoint(tenant, directory, tokens, resourceApplications, clock);
-        this.validator = new TokenValidator(tenant, signingKeys, clock, settings::validationClockSkew);
         this.resources = new ResourceGraph(subscriptionId, directory);
+        this.tokenEndpoint = new TokenEndpoint(tenant, directory, tokens, resourceApplications, clock,
+            issuer -> Optional.ofNullable(identityProviders.get(issuer)), this::federatedManagedIdentity);
+        this.validator = new TokenValidator(tenant, signingKeys, clock, settings::validationClockSkew);
         this.rbac = new RbacEvaluator(resources, clock, settings::roleAssignmentPropagationDelay);
         this.stateDirectory = b.stateDirectory;
         LabCertificateAuthority ca = b.keepCaOnDisk ? LabCertificateAuthority.loadOrCreate(stateDirectory)
@@ -246,16 +251,36 @@ public final class Lab implements AutoCloseable {
      * lab's routing sends Azure's host names to the gateway. No IMDS route: the workstation is not a VM.
      */
     public Map<String, String> adminEnvironment() {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("AZURE_HTTP_CLIENT_IMPLEMENTATION", LabHttpClientProvider.class.getName());
-        env.put(RouteTable.ROUTES_SETTING, routesForWorkstation().routesSetting());
-        env.put(RouteTable.CA_FILE_SETTING, trustFiles.caPem().toString());
+        Map<String, String> env = offAzureEnvironment();
         AdminPrincipal admin = admin();
         env.put("AZURE_TENANT_ID", admin.tenantId());
         env.put("AZURE_CLIENT_ID", admin.clientId());
         env.put("AZURE_CLIENT_SECRET", admin.clientSecret());
         env.put("AZURE_SUBSCRIPTION_ID", subscriptionId);
         return env;
+    }
+
+    /**
+     * The settings of a machine outside Azure with no identity of its own (a workstation, an on-premises server):
+     * the lab's HTTP client with routes to Azure's host names and the lab CA. Credentials come on top.
+     */
+    public Map<String, String> offAzureEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("AZURE_HTTP_CLIENT_IMPLEMENTATION", LabHttpClientProvider.class.getName());
+        env.put(RouteTable.ROUTES_SETTING, routesForWorkstation().routesSetting());
+        env.put(RouteTable.CA_FILE_SETTING, trustFiles.caPem().toString());
+        return env;
+    }
+
+    /**
+     * Runs {@code mainClass} on a machine outside Azure named {@code hostName}: {@link #offAzureEnvironment()} plus
+     * {@code settings} (for example a workload identity's {@code AZURE_FEDERATED_TOKEN_FILE}).
+     */
+    public VmProcess launchOffAzure(String hostName, Map<String, String> settings, String mainClass, List<String> args,
+                                    PrintStream echo) {
+        Map<String, String> env = offAzureEnvironment();
+        env.putAll(settings);
+        return VmProcess.start(hostName, env, System.getProperty("java.class.path"), mainClass, args, echo);
     }
 
     /** Runs {@code mainClass} on the admin workstation: a new JVM with {@link #adminEnvironment()}. */
@@ -319,6 +344,21 @@ public final class Lab implements AutoCloseable {
     /** Shorthand: deletes a VM of the default resource group. */
     public boolean deleteVirtualMachine(String vmName) {
         return resources.deleteVirtualMachine(DEFAULT_RESOURCE_GROUP, vmName);
+    }
+
+    /**
+     * Hosts an external OpenID Connect issuer (for example an on-premises identity provider or a CI system) whose
+     * tokens workloads can exchange for Entra ID tokens through federated identity credentials.
+     */
+    public ExternalIdentityProvider createExternalIdentityProvider(String issuer) {
+        return identityProviders.computeIfAbsent(issuer, i -> new ExternalIdentityProvider(i, clock));
+    }
+
+    /** A user-assigned identity that has federated credentials, as a client of the token endpoint. */
+    private Optional<TokenEndpoint.FederatedClient> federatedManagedIdentity(String clientId) {
+        return resources.userAssignedIdentities().stream().filter(u -> u.clientId().equalsIgnoreCase(clientId))
+            .findFirst().map(u -> new TokenEndpoint.FederatedClient(u.principal(), u.federatedCredentials().stream()
+                .map(f -> new FederatedCredential(f.name(), f.issuer(), f.subject(), f.audiences())).toList()));
     }
 
     /**
