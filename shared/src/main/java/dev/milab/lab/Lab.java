@@ -261,7 +261,7 @@ public final class Lab implements AutoCloseable {
      * {@link #vmEnvironment(String)}. Output is echoed to {@code echo} (may be null) with a {@code [vm]} prefix.
      */
     public VmProcess launchOnVm(String vmName, String mainClass, List<String> args, PrintStream echo) {
-        return launchOnVm(vmName, System.getProperty("java.class.path"), mainClass, args, echo);
+        return launchOnVm(vmName, VmProcess.currentClassPath(), mainClass, args, echo);
     }
 
     /** As {@link #launchOnVm(String, String, List, PrintStream)}, with an explicit class path. */
