@@ -32,6 +32,10 @@ import dev.milab.entra.TokenService;
 import dev.milab.entra.TokenValidator;
 import dev.milab.http.LabHttpServer;
 import dev.milab.imds.InstanceMetadataService;
+import dev.milab.keyvault.DataActionAuthorizer;
+import dev.milab.keyvault.KeyVault;
+import dev.milab.keyvault.KeyVaultEndpoint;
+import dev.milab.keyvault.SecretStore;
 import dev.milab.routing.LabHttpClientProvider;
 import dev.milab.routing.LabRouting;
 import dev.milab.routing.Route;
@@ -77,6 +81,8 @@ public final class Lab implements AutoCloseable {
     private final HostDispatcher gatewayDispatcher = new HostDispatcher();
     private final LabHttpServer gateway;
     private final Map<String, VmEndpoint> imds = new ConcurrentHashMap<>();
+    private final Map<String, KeyVault> keyVaults = new ConcurrentHashMap<>();
+    private volatile DataActionAuthorizer dataActionAuthorizer = (principal, action, scope) -> false;
     private final int imdsPortBase;
     private final AtomicInteger nextImdsPort = new AtomicInteger();
     private volatile boolean closed;
@@ -104,6 +110,9 @@ public final class Lab implements AutoCloseable {
         // curl https://127.0.0.1:port/... without --connect-to reaches Entra ID's discovery documents
         gatewayDispatcher.bind("127.0.0.1", new EntraEndpoint(tenant, signingKeys));
         gatewayDispatcher.bind("localhost", new EntraEndpoint(tenant, signingKeys));
+        gatewayDispatcher.bind("*.vault.azure.net", new KeyVaultEndpoint(tenant, validator,
+            name -> keyVaults.get(name.toLowerCase(java.util.Locale.ROOT)),
+            (principal, action, scope) -> dataActionAuthorizer.isAllowed(principal, action, scope)));
         this.gateway = LabHttpServer.start(b.gatewayPort, tls.serverContext(), executor, gatewayDispatcher, null);
         resources.addListener(new ResourceGraph.Listener() {
             @Override
@@ -210,6 +219,29 @@ public final class Lab implements AutoCloseable {
     public VirtualMachine attachUserAssignedIdentity(String vmName, String identityName) {
         return resources.attachUserAssignedIdentity(DEFAULT_RESOURCE_GROUP, vmName,
             ResourceIds.userAssignedIdentity(subscriptionId, DEFAULT_RESOURCE_GROUP, identityName));
+    }
+
+    /**
+     * Creates a key vault with Azure RBAC as its permission model, in the default resource group; its secrets are at
+     * {@code https://{name}.vault.azure.net}.
+     */
+    public KeyVault createKeyVault(String name) {
+        String key = name.toLowerCase(java.util.Locale.ROOT);
+        if (!SecretStore.NAME.matcher(name).matches() || name.length() < 3 || name.length() > 24) {
+            throw new IllegalArgumentException("A vault name has 3-24 letters, digits and dashes: " + name);
+        }
+        return keyVaults.computeIfAbsent(key, k -> new KeyVault(name, ResourceIds.resourceGroup(subscriptionId,
+            DEFAULT_RESOURCE_GROUP) + "/providers/Microsoft.KeyVault/vaults/" + name, DEFAULT_LOCATION, true,
+            new SecretStore(clock)));
+    }
+
+    public Optional<KeyVault> keyVault(String name) {
+        return Optional.ofNullable(keyVaults.get(name.toLowerCase(java.util.Locale.ROOT)));
+    }
+
+    /** Who may perform Key Vault data actions; the lab's RBAC evaluator once Resource Manager is in the lab. */
+    public void dataActionAuthorizer(DataActionAuthorizer authorizer) {
+        this.dataActionAuthorizer = authorizer;
     }
 
     /** Shorthand: deletes a VM of the default resource group. */
