@@ -31,7 +31,10 @@ import dev.milab.entra.Tenant;
 import dev.milab.entra.TokenService;
 import dev.milab.entra.TokenValidator;
 import dev.milab.http.LabHttpServer;
+import dev.milab.entra.ServicePrincipal;
+import dev.milab.imds.ArcIdentityEndpoint;
 import dev.milab.imds.InstanceMetadataService;
+import dev.milab.imds.ManagedIdentityTokenCache;
 import dev.milab.keyvault.DataActionAuthorizer;
 import dev.milab.keyvault.KeyVault;
 import dev.milab.keyvault.KeyVaultEndpoint;
@@ -82,6 +85,12 @@ public final class Lab implements AutoCloseable {
     private final LabHttpServer gateway;
     private final Map<String, VmEndpoint> imds = new ConcurrentHashMap<>();
     private final Map<String, KeyVault> keyVaults = new ConcurrentHashMap<>();
+    private final Map<String, ArcServer> arcServers = new ConcurrentHashMap<>();
+    private final Path arcKeyDirectory;
+
+    /** An Azure Arc-enabled server: its system-assigned identity and its HIMDS. */
+    private record ArcServer(ServicePrincipal identity, ArcIdentityEndpoint endpoint, LabHttpServer server) {
+    }
     private volatile DataActionAuthorizer dataActionAuthorizer = (principal, action, scope) -> false;
     private final int imdsPortBase;
     private final AtomicInteger nextImdsPort = new AtomicInteger();
@@ -106,6 +115,7 @@ public final class Lab implements AutoCloseable {
         this.trustFiles = tls.exportTrust(stateDirectory);
         this.executor = newExecutor();
         this.imdsPortBase = b.imdsPortBase;
+        this.arcKeyDirectory = b.arcKeyDirectory;
         gatewayDispatcher.bind("login.microsoftonline.com", new EntraEndpoint(tenant, signingKeys));
         // curl https://127.0.0.1:port/... without --connect-to reaches Entra ID's discovery documents
         gatewayDispatcher.bind("127.0.0.1", new EntraEndpoint(tenant, signingKeys));
@@ -244,6 +254,52 @@ public final class Lab implements AutoCloseable {
         this.dataActionAuthorizer = authorizer;
     }
 
+    /**
+     * Creates an Azure Arc-enabled server ("an on-premises server connected to Azure") with its system-assigned
+     * identity and its own HIMDS on loopback.
+     */
+    public ServicePrincipal createArcServer(String name) {
+        String key = name.toLowerCase(java.util.Locale.ROOT);
+        return arcServers.computeIfAbsent(key, k -> {
+            String resourceId = ResourceIds.resourceGroup(subscriptionId, DEFAULT_RESOURCE_GROUP)
+                + "/providers/Microsoft.HybridCompute/machines/" + name;
+            ServicePrincipal identity = directory.createManagedIdentity(name,
+                ServicePrincipal.Kind.SYSTEM_ASSIGNED_MANAGED_IDENTITY, ResourceIds.tokenForm(resourceId));
+            ArcIdentityEndpoint endpoint = new ArcIdentityEndpoint(name, () -> directory.byObjectId(identity.objectId()),
+                new ManagedIdentityTokenCache(tokens, settings, clock), resourceApplications, arcKeyDirectory, clock);
+            return new ArcServer(identity, endpoint, LabHttpServer.start(0, null, executor, endpoint, null));
+        }).identity();
+    }
+
+    /** Why Arc key files cannot be written here (MSAL reads them only from /var/opt/azcmagent/tokens/), if so. */
+    public Optional<String> arcKeyFileProblem() {
+        return ArcIdentityEndpoint.keyDirectoryProblem(arcKeyDirectory);
+    }
+
+    /**
+     * The settings of a process on an Arc-enabled server: the agent's {@code IDENTITY_ENDPOINT} and
+     * {@code IMDS_ENDPOINT} (how MSAL recognises Arc), and routes to Azure's host names (there is no IMDS).
+     */
+    public Map<String, String> arcServerEnvironment(String name) {
+        ArcServer arc = arcServers.get(name.toLowerCase(java.util.Locale.ROOT));
+        if (arc == null) {
+            throw new IllegalArgumentException("No Arc-enabled server named " + name);
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("AZURE_HTTP_CLIENT_IMPLEMENTATION", LabHttpClientProvider.class.getName());
+        env.put(RouteTable.ROUTES_SETTING, routesForWorkstation().routesSetting());
+        env.put(RouteTable.CA_FILE_SETTING, trustFiles.caPem().toString());
+        env.put("IDENTITY_ENDPOINT", arc.server().baseUri() + "/metadata/identity/oauth2/token");
+        env.put("IMDS_ENDPOINT", arc.server().baseUri().toString());
+        env.put("MILAB_HOST_NAME", name);
+        return env;
+    }
+
+    /** Runs {@code mainClass} on an Arc-enabled server, in its own JVM. */
+    public VmProcess launchOnArcServer(String name, String mainClass, List<String> args, PrintStream echo) {
+        return VmProcess.start(name, arcServerEnvironment(name), VmProcess.currentClassPath(), mainClass, args, echo);
+    }
+
     /** Shorthand: deletes a VM of the default resource group. */
     public boolean deleteVirtualMachine(String vmName) {
         return resources.deleteVirtualMachine(DEFAULT_RESOURCE_GROUP, vmName);
@@ -343,6 +399,10 @@ public final class Lab implements AutoCloseable {
         closed = true;
         gateway.close();
         imds.values().forEach(e -> e.server().close());
+        arcServers.values().forEach(a -> {
+            a.server().close();
+            a.endpoint().close();
+        });
         executor.shutdownNow();
     }
 
@@ -365,6 +425,7 @@ public final class Lab implements AutoCloseable {
         private int imdsPortBase;
         private Path stateDirectory;
         private boolean keepCaOnDisk;
+        private Path arcKeyDirectory = ArcIdentityEndpoint.LINUX_KEY_DIRECTORY;
         private String tenantId = UUID.randomUUID().toString();
         private String subscriptionId = UUID.randomUUID().toString();
 
@@ -392,6 +453,12 @@ public final class Lab implements AutoCloseable {
         /** Keeps the CA in the state directory so trust handed out before stays valid across restarts. */
         public Builder keepCaOnDisk(boolean keep) {
             this.keepCaOnDisk = keep;
+            return this;
+        }
+
+        /** Where Arc-enabled servers write key files; MSAL accepts only the default, /var/opt/azcmagent/tokens. */
+        public Builder arcKeyDirectory(Path directory) {
+            this.arcKeyDirectory = directory;
             return this;
         }
 
