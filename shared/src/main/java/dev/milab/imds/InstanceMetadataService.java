@@ -31,7 +31,7 @@ import dev.milab.lab.LabSettings;
  */
 public final class InstanceMetadataService implements LabHttpHandler {
 
-    static final String TOKEN_PATH = "/metadata/identity/oauth2/token";
+    public static final String TOKEN_PATH = "/metadata/identity/oauth2/token";
     static final String INSTANCE_PATH = "/metadata/instance";
 
     /** api-versions IMDS accepts, newest first (Microsoft Learn, "Supported API versions"). */

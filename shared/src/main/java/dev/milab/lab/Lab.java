@@ -32,6 +32,7 @@ import dev.milab.entra.TokenService;
 import dev.milab.entra.TokenValidator;
 import dev.milab.http.LabHttpServer;
 import dev.milab.entra.ServicePrincipal;
+import dev.milab.imds.AppServiceIdentityEndpoint;
 import dev.milab.imds.ArcIdentityEndpoint;
 import dev.milab.imds.InstanceMetadataService;
 import dev.milab.imds.ManagedIdentityTokenCache;
@@ -85,11 +86,15 @@ public final class Lab implements AutoCloseable {
     private final LabHttpServer gateway;
     private final Map<String, VmEndpoint> imds = new ConcurrentHashMap<>();
     private final Map<String, KeyVault> keyVaults = new ConcurrentHashMap<>();
-    private final Map<String, ArcServer> arcServers = new ConcurrentHashMap<>();
+    private final Map<String, ManagedHost> hosts = new ConcurrentHashMap<>();
     private final Path arcKeyDirectory;
 
-    /** An Azure Arc-enabled server: its system-assigned identity and its HIMDS. */
-    private record ArcServer(ServicePrincipal identity, ArcIdentityEndpoint endpoint, LabHttpServer server) {
+    /**
+     * A host that is not a VM but has a managed identity (an Arc-enabled server, an App Service app): its identity,
+     * its identity endpoint, and the settings its platform gives a process there.
+     */
+    private record ManagedHost(ServicePrincipal identity, LabHttpServer server, Map<String, String> platformSettings,
+                               Runnable onClose) {
     }
     private volatile DataActionAuthorizer dataActionAuthorizer = (principal, action, scope) -> false;
     private final int imdsPortBase;
@@ -256,18 +261,50 @@ public final class Lab implements AutoCloseable {
 
     /**
      * Creates an Azure Arc-enabled server ("an on-premises server connected to Azure") with its system-assigned
-     * identity and its own HIMDS on loopback.
+     * identity and its own HIMDS on loopback. A process there gets the agent's {@code IDENTITY_ENDPOINT} and
+     * {@code IMDS_ENDPOINT}, which is how MSAL recognises Arc.
      */
     public ServicePrincipal createArcServer(String name) {
-        String key = name.toLowerCase(java.util.Locale.ROOT);
-        return arcServers.computeIfAbsent(key, k -> {
-            String resourceId = ResourceIds.resourceGroup(subscriptionId, DEFAULT_RESOURCE_GROUP)
-                + "/providers/Microsoft.HybridCompute/machines/" + name;
-            ServicePrincipal identity = directory.createManagedIdentity(name,
-                ServicePrincipal.Kind.SYSTEM_ASSIGNED_MANAGED_IDENTITY, ResourceIds.tokenForm(resourceId));
+        return createHost(name, "Microsoft.HybridCompute/machines", identity -> {
             ArcIdentityEndpoint endpoint = new ArcIdentityEndpoint(name, () -> directory.byObjectId(identity.objectId()),
                 new ManagedIdentityTokenCache(tokens, settings, clock), resourceApplications, arcKeyDirectory, clock);
-            return new ArcServer(identity, endpoint, LabHttpServer.start(0, null, executor, endpoint, null));
+            return new HostEndpoint(endpoint, base -> Map.of("IDENTITY_ENDPOINT", base + InstanceMetadataService.TOKEN_PATH,
+                "IMDS_ENDPOINT", base), endpoint::close);
+        });
+    }
+
+    /**
+     * Creates an App Service app with a system-assigned identity. A process there gets {@code IDENTITY_ENDPOINT}
+     * and {@code IDENTITY_HEADER}, as App Service and Functions give their apps.
+     */
+    public ServicePrincipal createAppServiceApp(String name) {
+        return createHost(name, "Microsoft.Web/sites", identity -> {
+            String header = UUID.randomUUID().toString().toUpperCase(java.util.Locale.ROOT);
+            AppServiceIdentityEndpoint endpoint = new AppServiceIdentityEndpoint(header,
+                () -> directory.byObjectId(identity.objectId()).map(List::of).orElse(List.of()),
+                new ManagedIdentityTokenCache(tokens, settings, clock), resourceApplications);
+            return new HostEndpoint(endpoint, base -> Map.of("IDENTITY_ENDPOINT", base + "/msi/token",
+                "IDENTITY_HEADER", header), () -> { });
+        });
+    }
+
+    /** How a kind of host serves its identity. */
+    private record HostEndpoint(dev.milab.http.LabHttpHandler handler,
+                                java.util.function.Function<String, Map<String, String>> settingsForBase,
+                                Runnable onClose) {
+    }
+
+    private ServicePrincipal createHost(String name, String resourceType,
+                                        java.util.function.Function<ServicePrincipal, HostEndpoint> endpoint) {
+        return hosts.computeIfAbsent(name.toLowerCase(java.util.Locale.ROOT), k -> {
+            String resourceId = ResourceIds.resourceGroup(subscriptionId, DEFAULT_RESOURCE_GROUP) + "/providers/"
+                + resourceType + "/" + name;
+            ServicePrincipal identity = directory.createManagedIdentity(name,
+                ServicePrincipal.Kind.SYSTEM_ASSIGNED_MANAGED_IDENTITY, ResourceIds.tokenForm(resourceId));
+            HostEndpoint e = endpoint.apply(identity);
+            LabHttpServer server = LabHttpServer.start(0, null, executor, e.handler(), null);
+            return new ManagedHost(identity, server, e.settingsForBase().apply(server.baseUri().toString()),
+                e.onClose());
         }).identity();
     }
 
@@ -277,27 +314,26 @@ public final class Lab implements AutoCloseable {
     }
 
     /**
-     * The settings of a process on an Arc-enabled server: the agent's {@code IDENTITY_ENDPOINT} and
-     * {@code IMDS_ENDPOINT} (how MSAL recognises Arc), and routes to Azure's host names (there is no IMDS).
+     * The settings of a process on an Arc-enabled server or App Service app: what its platform sets (identity
+     * endpoint), and routes to Azure's host names (there is no IMDS there).
      */
-    public Map<String, String> arcServerEnvironment(String name) {
-        ArcServer arc = arcServers.get(name.toLowerCase(java.util.Locale.ROOT));
-        if (arc == null) {
-            throw new IllegalArgumentException("No Arc-enabled server named " + name);
+    public Map<String, String> hostEnvironment(String name) {
+        ManagedHost host = hosts.get(name.toLowerCase(java.util.Locale.ROOT));
+        if (host == null) {
+            throw new IllegalArgumentException("No Arc-enabled server or App Service app named " + name);
         }
         Map<String, String> env = new LinkedHashMap<>();
         env.put("AZURE_HTTP_CLIENT_IMPLEMENTATION", LabHttpClientProvider.class.getName());
         env.put(RouteTable.ROUTES_SETTING, routesForWorkstation().routesSetting());
         env.put(RouteTable.CA_FILE_SETTING, trustFiles.caPem().toString());
-        env.put("IDENTITY_ENDPOINT", arc.server().baseUri() + "/metadata/identity/oauth2/token");
-        env.put("IMDS_ENDPOINT", arc.server().baseUri().toString());
+        env.putAll(host.platformSettings());
         env.put("MILAB_HOST_NAME", name);
         return env;
     }
 
-    /** Runs {@code mainClass} on an Arc-enabled server, in its own JVM. */
-    public VmProcess launchOnArcServer(String name, String mainClass, List<String> args, PrintStream echo) {
-        return VmProcess.start(name, arcServerEnvironment(name), VmProcess.currentClassPath(), mainClass, args, echo);
+    /** Runs {@code mainClass} on an Arc-enabled server or App Service app, in its own JVM. */
+    public VmProcess launchOnHost(String name, String mainClass, List<String> args, PrintStream echo) {
+        return VmProcess.start(name, hostEnvironment(name), VmProcess.currentClassPath(), mainClass, args, echo);
     }
 
     /** Shorthand: deletes a VM of the default resource group. */
@@ -399,9 +435,9 @@ public final class Lab implements AutoCloseable {
         closed = true;
         gateway.close();
         imds.values().forEach(e -> e.server().close());
-        arcServers.values().forEach(a -> {
-            a.server().close();
-            a.endpoint().close();
+        hosts.values().forEach(h -> {
+            h.server().close();
+            h.onClose().run();
         });
         executor.shutdownNow();
     }

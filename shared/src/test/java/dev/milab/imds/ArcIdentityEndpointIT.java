@@ -36,7 +36,7 @@ class ArcIdentityEndpointIT {
     void theFirstRequestIsChallengedWithAKeyFileAndItsContentBuysOneToken(@TempDir Path keys) throws Exception {
         try (Lab lab = Lab.builder().arcKeyDirectory(keys).start()) {
             ServicePrincipal identity = lab.createArcServer("onprem-http");
-            String endpoint = lab.arcServerEnvironment("onprem-http").get("IDENTITY_ENDPOINT")
+            String endpoint = lab.hostEnvironment("onprem-http").get("IDENTITY_ENDPOINT")
                 + "?api-version=2019-11-01&resource=https://vault.azure.net";
 
             HttpResponse<String> challenge = send(endpoint, null);
@@ -60,7 +60,7 @@ class ArcIdentityEndpointIT {
     void userAssignedIdentitiesAndUnknownApiVersionsAreRefused(@TempDir Path keys) throws Exception {
         try (Lab lab = Lab.builder().arcKeyDirectory(keys).start()) {
             lab.createArcServer("onprem-bad");
-            String endpoint = lab.arcServerEnvironment("onprem-bad").get("IDENTITY_ENDPOINT");
+            String endpoint = lab.hostEnvironment("onprem-bad").get("IDENTITY_ENDPOINT");
 
             assertThat(send(endpoint + "?api-version=2019-11-01&resource=https://vault.azure.net&client_id=x", null)
                 .statusCode()).isEqualTo(400);
@@ -78,7 +78,7 @@ class ArcIdentityEndpointIT {
         ServicePrincipal identity = lab.createArcServer("onprem1");
         lab.createKeyVault("kv-arc").secrets().set("app-config", "from-the-vault", null, null, null, null, null);
         lab.dataActionAuthorizer((principal, action, scope) -> principal.equals(identity.objectId()));
-        try (VmProcess process = lab.launchOnArcServer("onprem1", PrintSecret.class.getName(),
+        try (VmProcess process = lab.launchOnHost("onprem1", PrintSecret.class.getName(),
             List.of("https://kv-arc.vault.azure.net", "app-config"), System.out)) {
             assertThat(process.waitFor(90, TimeUnit.SECONDS)).as(String.join("\n", process.output())).isZero();
             assertThat(process.output()).contains("secret=from-the-vault");
