@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -190,6 +191,21 @@ final class ArmCall {
 
     static LabHttpResponse list(List<?> values) {
         return ok(Map.of("value", values));
+    }
+
+    /**
+     * A provider's list operation: GET only, {@code readAction} at the list's scope, the resources of the resource
+     * group (or of the whole subscription).
+     */
+    <T> LabHttpResponse listResources(ResourcePath path, String readAction, List<T> all,
+                                      Function<T, String> resourceGroupOf, Function<T, ?> json) {
+        if (!"GET".equals(method())) {
+            throw methodNotAllowed(method());
+        }
+        authorize(readAction, path.listScope());
+        return list(all.stream()
+            .filter(r -> path.resourceGroup() == null || resourceGroupOf.apply(r).equalsIgnoreCase(path.resourceGroup()))
+            .map(json).toList());
     }
 
     static ArmException notFound(String type, String name, String resourceGroup) {

@@ -63,6 +63,8 @@ final class AuthorizationApi {
             // Custom roles are outside the lab's subset.
             throw ArmCall.methodNotAllowed(call.method());
         }
+        // Built-in definitions at the root scope are readable by any signed-in principal (they are the same in every
+        // tenant); below it, reading needs the action like any other read.
         if (!"/".equals(scope)) {
             call.authorize("Microsoft.Authorization/roleDefinitions/read", scope);
         }

@@ -23,6 +23,32 @@ public final class BuiltInRoles {
         "Microsoft.KeyVault/checkNameAvailability/read", "Microsoft.KeyVault/deletedVaults/read",
         "Microsoft.KeyVault/locations/*/read", "Microsoft.KeyVault/vaults/*/read", "Microsoft.KeyVault/operations/read"));
 
+    /** What both SQL contributor roles exclude on managed instances (security policies and labels). */
+    private static final List<String> SQL_MI_SECURITY = List.of(
+        "Microsoft.Sql/managedInstances/databases/currentSensitivityLabels/*",
+        "Microsoft.Sql/managedInstances/databases/recommendedSensitivityLabels/*",
+        "Microsoft.Sql/managedInstances/databases/schemas/tables/columns/sensitivityLabels/*",
+        "Microsoft.Sql/managedInstances/databases/securityAlertPolicies/*",
+        "Microsoft.Sql/managedInstances/databases/sensitivityLabels/*",
+        "Microsoft.Sql/managedInstances/databases/vulnerabilityAssessments/*",
+        "Microsoft.Sql/managedInstances/securityAlertPolicies/*",
+        "Microsoft.Sql/managedInstances/vulnerabilityAssessments/*");
+    /** What both SQL contributor roles exclude on databases (auditing, masking, labels, assessments). */
+    private static final List<String> SQL_DB_SECURITY = List.of(
+        "Microsoft.Sql/servers/databases/auditingSettings/*",
+        "Microsoft.Sql/servers/databases/auditRecords/read",
+        "Microsoft.Sql/servers/databases/currentSensitivityLabels/*",
+        "Microsoft.Sql/servers/databases/dataMaskingPolicies/*",
+        "Microsoft.Sql/servers/databases/extendedAuditingSettings/*",
+        "Microsoft.Sql/servers/databases/recommendedSensitivityLabels/*",
+        "Microsoft.Sql/servers/databases/schemas/tables/columns/sensitivityLabels/*",
+        "Microsoft.Sql/servers/databases/securityAlertPolicies/*",
+        "Microsoft.Sql/servers/databases/securityMetrics/*",
+        "Microsoft.Sql/servers/databases/sensitivityLabels/*",
+        "Microsoft.Sql/servers/databases/vulnerabilityAssessments/*",
+        "Microsoft.Sql/servers/databases/vulnerabilityAssessmentScans/*",
+        "Microsoft.Sql/servers/databases/vulnerabilityAssessmentSettings/*");
+
     public static final RoleDefinition OWNER = new RoleDefinition("8e3af657-a8ff-443c-a75c-2fe8c4bcb635", "Owner",
         "Grants full access to manage all resources, including the ability to assign roles in Azure RBAC.",
         List.of("*"), NONE, NONE, NONE);
@@ -103,31 +129,13 @@ public final class BuiltInRoles {
             "Microsoft.Resources/subscriptions/resourceGroups/read", "Microsoft.Sql/locations/*/read",
             "Microsoft.Sql/servers/*", "Microsoft.Support/*", "Microsoft.Insights/metrics/read",
             "Microsoft.Insights/metricDefinitions/read"),
-        List.of("Microsoft.Sql/managedInstances/databases/currentSensitivityLabels/*",
-            "Microsoft.Sql/managedInstances/databases/recommendedSensitivityLabels/*",
-            "Microsoft.Sql/managedInstances/databases/schemas/tables/columns/sensitivityLabels/*",
-            "Microsoft.Sql/managedInstances/databases/securityAlertPolicies/*",
-            "Microsoft.Sql/managedInstances/databases/sensitivityLabels/*",
-            "Microsoft.Sql/managedInstances/databases/vulnerabilityAssessments/*",
-            "Microsoft.Sql/managedInstances/securityAlertPolicies/*",
-            "Microsoft.Sql/managedInstances/vulnerabilityAssessments/*", "Microsoft.Sql/servers/auditingSettings/*",
-            "Microsoft.Sql/servers/databases/auditingSettings/*", "Microsoft.Sql/servers/databases/auditRecords/read",
-            "Microsoft.Sql/servers/databases/currentSensitivityLabels/*",
-            "Microsoft.Sql/servers/databases/dataMaskingPolicies/*",
-            "Microsoft.Sql/servers/databases/extendedAuditingSettings/*",
-            "Microsoft.Sql/servers/databases/recommendedSensitivityLabels/*",
-            "Microsoft.Sql/servers/databases/schemas/tables/columns/sensitivityLabels/*",
-            "Microsoft.Sql/servers/databases/securityAlertPolicies/*",
-            "Microsoft.Sql/servers/databases/securityMetrics/*", "Microsoft.Sql/servers/databases/sensitivityLabels/*",
-            "Microsoft.Sql/servers/databases/vulnerabilityAssessments/*",
-            "Microsoft.Sql/servers/databases/vulnerabilityAssessmentScans/*",
-            "Microsoft.Sql/servers/databases/vulnerabilityAssessmentSettings/*",
+        concat(SQL_MI_SECURITY, List.of("Microsoft.Sql/servers/auditingSettings/*"), SQL_DB_SECURITY, List.of(
             "Microsoft.Sql/servers/devOpsAuditingSettings/*", "Microsoft.Sql/servers/extendedAuditingSettings/*",
             "Microsoft.Sql/servers/securityAlertPolicies/*", "Microsoft.Sql/servers/vulnerabilityAssessments/*",
             "Microsoft.Sql/servers/azureADOnlyAuthentications/delete",
             "Microsoft.Sql/servers/azureADOnlyAuthentications/write",
             "Microsoft.Sql/servers/externalPolicyBasedAuthorizations/delete",
-            "Microsoft.Sql/servers/externalPolicyBasedAuthorizations/write"), NONE, NONE);
+            "Microsoft.Sql/servers/externalPolicyBasedAuthorizations/write")), NONE, NONE);
 
     public static final RoleDefinition SQL_DB_CONTRIBUTOR = new RoleDefinition(
         "9b7fa17d-e63e-47b0-bb0a-15c516ac86ec", "SQL DB Contributor", "Lets you manage SQL databases, but not access "
@@ -137,28 +145,9 @@ public final class BuiltInRoles {
             "Microsoft.Resources/subscriptions/resourceGroups/read", "Microsoft.Sql/locations/*/read",
             "Microsoft.Sql/servers/databases/*", "Microsoft.Sql/servers/read", "Microsoft.Support/*",
             "Microsoft.Insights/metrics/read", "Microsoft.Insights/metricDefinitions/read"),
-        List.of("Microsoft.Sql/servers/databases/ledgerDigestUploads/write",
-            "Microsoft.Sql/servers/databases/ledgerDigestUploads/disable/action",
-            "Microsoft.Sql/managedInstances/databases/currentSensitivityLabels/*",
-            "Microsoft.Sql/managedInstances/databases/recommendedSensitivityLabels/*",
-            "Microsoft.Sql/managedInstances/databases/schemas/tables/columns/sensitivityLabels/*",
-            "Microsoft.Sql/managedInstances/databases/securityAlertPolicies/*",
-            "Microsoft.Sql/managedInstances/databases/sensitivityLabels/*",
-            "Microsoft.Sql/managedInstances/databases/vulnerabilityAssessments/*",
-            "Microsoft.Sql/managedInstances/securityAlertPolicies/*",
-            "Microsoft.Sql/managedInstances/vulnerabilityAssessments/*",
-            "Microsoft.Sql/servers/databases/auditingSettings/*", "Microsoft.Sql/servers/databases/auditRecords/read",
-            "Microsoft.Sql/servers/databases/currentSensitivityLabels/*",
-            "Microsoft.Sql/servers/databases/dataMaskingPolicies/*",
-            "Microsoft.Sql/servers/databases/extendedAuditingSettings/*",
-            "Microsoft.Sql/servers/databases/recommendedSensitivityLabels/*",
-            "Microsoft.Sql/servers/databases/schemas/tables/columns/sensitivityLabels/*",
-            "Microsoft.Sql/servers/databases/securityAlertPolicies/*",
-            "Microsoft.Sql/servers/databases/securityMetrics/*", "Microsoft.Sql/servers/databases/sensitivityLabels/*",
-            "Microsoft.Sql/servers/databases/vulnerabilityAssessments/*",
-            "Microsoft.Sql/servers/databases/vulnerabilityAssessmentScans/*",
-            "Microsoft.Sql/servers/databases/vulnerabilityAssessmentSettings/*",
-            "Microsoft.Sql/servers/vulnerabilityAssessments/*"), NONE, NONE);
+        concat(List.of("Microsoft.Sql/servers/databases/ledgerDigestUploads/write",
+            "Microsoft.Sql/servers/databases/ledgerDigestUploads/disable/action"), SQL_MI_SECURITY, SQL_DB_SECURITY,
+            List.of("Microsoft.Sql/servers/vulnerabilityAssessments/*")), NONE, NONE);
 
     public static final RoleDefinition KEY_VAULT_ADMINISTRATOR = new RoleDefinition(
         "00482a5a-887f-4fb3-b363-3b7fe8e74483", "Key Vault Administrator", "Perform all data plane operations on a "
@@ -200,9 +189,12 @@ public final class BuiltInRoles {
         return ALL.stream().filter(r -> r.roleName().equalsIgnoreCase(roleName)).findFirst();
     }
 
-    private static List<String> concat(List<String> a, List<String> b) {
-        List<String> all = new java.util.ArrayList<>(a);
-        all.addAll(b);
+    @SafeVarargs
+    private static List<String> concat(List<String>... lists) {
+        List<String> all = new java.util.ArrayList<>();
+        for (List<String> l : lists) {
+            all.addAll(l);
+        }
         return List.copyOf(all);
     }
 }

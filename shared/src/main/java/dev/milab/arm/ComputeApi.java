@@ -51,13 +51,8 @@ final class ComputeApi implements ProviderApi {
         }
         call.requireApiVersion(API_VERSIONS, "virtualMachines");
         if (path.name() == null) {
-            if (!"GET".equals(call.method())) {
-                throw ArmCall.methodNotAllowed(call.method());
-            }
-            call.authorize(TYPE + "/read", path.listScope());
-            return ArmCall.list(graph.virtualMachines().stream()
-                .filter(vm -> path.resourceGroup() == null || vm.resourceGroup().equalsIgnoreCase(path.resourceGroup()))
-                .map(this::json).toList());
+            return call.listResources(path, TYPE + "/read", graph.virtualMachines(), VirtualMachine::resourceGroup,
+                this::json);
         }
         String id = path.resourceId();
         return switch (call.method()) {
@@ -210,10 +205,7 @@ final class ComputeApi implements ProviderApi {
             attached);
         for (String id : identity.userAssigned()) {
             if (graph.userAssignedIdentity(id).isEmpty()) {
-                throw new ArmException(400, "FailedIdentityOperation", "Identity operation for resource '" + vmId
-                    + "' failed with error 'Failed to perform resource identity operation. Status: 'NotFound'. "
-                    + "Response: '{\"error\":{\"code\":\"NotFound\",\"message\":\"Resource '" + id
-                    + "' not found.\"}}'.'.");
+                throw ResourceGraph.identityNotFound(vmId, id);
             }
         }
     }

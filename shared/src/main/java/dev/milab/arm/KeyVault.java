@@ -15,8 +15,7 @@ public record KeyVault(String subscriptionId, String resourceGroup, String name,
     }
 
     public String id() {
-        return ResourceIds.resourceGroup(subscriptionId, resourceGroup) + "/providers/Microsoft.KeyVault/vaults/"
-            + name;
+        return ResourceIds.keyVault(subscriptionId, resourceGroup, name);
     }
 
     /** {@code https://{name}.vault.azure.net/}: the vault's name is its host name. */

@@ -46,13 +46,8 @@ final class KeyVaultApi implements ProviderApi {
         }
         call.requireApiVersion(API_VERSIONS, "vaults");
         if (path.name() == null) {
-            if (!"GET".equals(call.method())) {
-                throw ArmCall.methodNotAllowed(call.method());
-            }
-            call.authorize(TYPE + "/read", path.listScope());
-            return ArmCall.list(graph.keyVaults().stream()
-                .filter(v -> path.resourceGroup() == null || v.resourceGroup().equalsIgnoreCase(path.resourceGroup()))
-                .map(KeyVaultApi::json).toList());
+            return call.listResources(path, TYPE + "/read", graph.keyVaults(), KeyVault::resourceGroup,
+                KeyVaultApi::json);
         }
         String id = path.resourceId();
         return switch (call.method()) {

@@ -54,13 +54,8 @@ final class ManagedIdentityApi implements ProviderApi {
             return federatedCredentials(call, path);
         }
         if (path.name() == null) {
-            if (!"GET".equals(call.method())) {
-                throw ArmCall.methodNotAllowed(call.method());
-            }
-            call.authorize(TYPE + "/read", path.listScope());
-            return ArmCall.list(graph.userAssignedIdentities().stream()
-                .filter(u -> path.resourceGroup() == null || u.resourceGroup().equalsIgnoreCase(path.resourceGroup()))
-                .map(ManagedIdentityApi::json).toList());
+            return call.listResources(path, TYPE + "/read", graph.userAssignedIdentities(),
+                UserAssignedIdentity::resourceGroup, ManagedIdentityApi::json);
         }
         String id = path.resourceId();
         return switch (call.method()) {

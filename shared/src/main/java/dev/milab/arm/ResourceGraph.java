@@ -281,10 +281,7 @@ public final class ResourceGraph {
         String vmId = requireVm(resourceGroup, name).id();
         List<UserAssignedIdentity> wanted = new ArrayList<>();
         for (String id : userAssignedIds) {
-            UserAssignedIdentity identity = userAssignedIdentity(id).orElseThrow(() -> new ArmException(400,
-                "FailedIdentityOperation", "Identity operation for resource '" + vmId + "' failed with error "
-                + "'Failed to perform resource identity operation. Status: 'NotFound'. Response: "
-                + "'{\"error\":{\"code\":\"NotFound\",\"message\":\"Resource '" + id + "' not found.\"}}'.'."));
+            UserAssignedIdentity identity = userAssignedIdentity(id).orElseThrow(() -> identityNotFound(vmId, id));
             if (wanted.stream().noneMatch(u -> u.id().equalsIgnoreCase(identity.id()))) {
                 wanted.add(identity);
             }
@@ -335,8 +332,7 @@ public final class ResourceGraph {
         SqlServer server;
         synchronized (this) {
             String location = requireResourceGroup(resourceGroup);
-            String id = ResourceIds.resourceGroup(subscriptionId, resourceGroup) + "/providers/Microsoft.Sql/servers/"
-                + name;
+            String id = ResourceIds.sqlServer(subscriptionId, resourceGroup, name);
             if (sqlServers.containsKey(ResourceIds.key(id))) {
                 throw new ResourceConflictException("Server '" + name + "' already exists.");
             }
@@ -349,8 +345,7 @@ public final class ResourceGraph {
     }
 
     public synchronized Optional<SqlServer> sqlServer(String resourceGroup, String name) {
-        return Optional.ofNullable(sqlServers.get(ResourceIds.key(ResourceIds.resourceGroup(subscriptionId,
-            resourceGroup) + "/providers/Microsoft.Sql/servers/" + name)));
+        return Optional.ofNullable(sqlServers.get(ResourceIds.key(ResourceIds.sqlServer(subscriptionId, resourceGroup, name))));
     }
 
     /** The server a client reaches as {@code host} ({@code sql1.database.windows.net}), for the TDS endpoint. */
@@ -418,8 +413,7 @@ public final class ResourceGraph {
     }
 
     public synchronized Optional<KeyVault> keyVault(String resourceGroup, String name) {
-        return Optional.ofNullable(keyVaults.get(ResourceIds.key(ResourceIds.resourceGroup(subscriptionId,
-            resourceGroup) + "/providers/Microsoft.KeyVault/vaults/" + name)));
+        return Optional.ofNullable(keyVaults.get(ResourceIds.key(ResourceIds.keyVault(subscriptionId, resourceGroup, name))));
     }
 
     /** The vault whose data plane answers at {@code https://{name}.vault.azure.net}. */
@@ -521,6 +515,13 @@ public final class ResourceGraph {
         if (!exists) {
             throw new ResourceNotFoundException("The resource '" + scope + "' could not be found.");
         }
+    }
+
+    /** Compute's answer when a VM names a user-assigned identity that does not exist (as Azure is seen to word it). */
+    static ArmException identityNotFound(String vmId, String identityId) {
+        return new ArmException(400, "FailedIdentityOperation", "Identity operation for resource '" + vmId
+            + "' failed with error 'Failed to perform resource identity operation. Status: 'NotFound'. Response: "
+            + "'{\"error\":{\"code\":\"NotFound\",\"message\":\"Resource '" + identityId + "' not found.\"}}'.'.");
     }
 
     private UserAssignedIdentity requireIdentity(String identityId) {

@@ -46,11 +46,8 @@ final class SqlApi implements ProviderApi {
         }
         call.requireApiVersion(API_VERSIONS, child == null ? "servers" : "servers/" + child);
         if (path.name() == null) {
-            requireGet(call);
-            call.authorize(TYPE + "/read", path.listScope());
-            return ArmCall.list(graph.sqlServers().stream()
-                .filter(s -> path.resourceGroup() == null || s.resourceGroup().equalsIgnoreCase(path.resourceGroup()))
-                .map(SqlApi::json).toList());
+            return call.listResources(path, TYPE + "/read", graph.sqlServers(), SqlServer::resourceGroup,
+                SqlApi::json);
         }
         if (child == null) {
             requireGet(call);

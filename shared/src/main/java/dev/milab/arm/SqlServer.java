@@ -19,7 +19,7 @@ public record SqlServer(String subscriptionId, String resourceGroup, String name
     }
 
     public String id() {
-        return ResourceIds.resourceGroup(subscriptionId, resourceGroup) + "/providers/Microsoft.Sql/servers/" + name;
+        return ResourceIds.sqlServer(subscriptionId, resourceGroup, name);
     }
 
     /** {@code {name}.database.windows.net}, the name clients connect to and check in the certificate. */

@@ -21,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.milab.arm.BuiltInRoles;
-import dev.milab.arm.KeyVault;
 import dev.milab.arm.RbacEvaluator;
 import dev.milab.arm.ResourceGraph;
 import dev.milab.arm.ResourceIds;
@@ -44,7 +43,15 @@ import dev.milab.entra.TokenEndpoint;
 import dev.milab.entra.TokenService;
 import dev.milab.entra.TokenValidator;
 import dev.milab.http.LabHttpServer;
+import dev.milab.entra.ServicePrincipal;
+import dev.milab.imds.AppServiceIdentityEndpoint;
+import dev.milab.imds.ArcIdentityEndpoint;
 import dev.milab.imds.InstanceMetadataService;
+import dev.milab.imds.ManagedIdentityTokenCache;
+import dev.milab.keyvault.DataActionAuthorizer;
+import dev.milab.keyvault.KeyVault;
+import dev.milab.keyvault.KeyVaultEndpoint;
+import dev.milab.keyvault.SecretStore;
 import dev.milab.routing.LabHttpClientProvider;
 import dev.milab.routing.LabRouting;
 import dev.milab.routing.Route;
@@ -96,6 +103,18 @@ public final class Lab implements AutoCloseable {
     private final HostDispatcher gatewayDispatcher = new HostDispatcher();
     private final LabHttpServer gateway;
     private final Map<String, VmEndpoint> imds = new ConcurrentHashMap<>();
+    private final Map<String, KeyVault> keyVaults = new ConcurrentHashMap<>();
+    private final Map<String, ManagedHost> hosts = new ConcurrentHashMap<>();
+    private final Path arcKeyDirectory;
+
+    /**
+     * A host that is not a VM but has a managed identity (an Arc-enabled server, an App Service app): its identity,
+     * its identity endpoint, and the settings its platform gives a process there.
+     */
+    private record ManagedHost(ServicePrincipal identity, LabHttpServer server, Map<String, String> platformSettings,
+                               Runnable onClose) {
+    }
+    private volatile DataActionAuthorizer dataActionAuthorizer = (principal, action, scope) -> false;
     private final int imdsPortBase;
     private final AtomicInteger nextImdsPort = new AtomicInteger();
     private volatile boolean closed;
@@ -125,6 +144,7 @@ public final class Lab implements AutoCloseable {
         this.trustFiles = tls.exportTrust(stateDirectory);
         this.executor = newExecutor();
         this.imdsPortBase = b.imdsPortBase;
+        this.arcKeyDirectory = b.arcKeyDirectory;
         EntraEndpoint entra = new EntraEndpoint(tenant, signingKeys, tokenEndpoint);
         gatewayDispatcher.bind("login.microsoftonline.com", entra);
         // curl https://127.0.0.1:port/... without --connect-to reaches Entra ID's discovery documents
@@ -135,11 +155,24 @@ public final class Lab implements AutoCloseable {
         this.adminSecret = directory.addClientSecret(adminApplication.appId(), "lab admin workstation",
             clock.instant(), Duration.ofDays(365));
         gatewayDispatcher.bind("management.azure.com", new ResourceManagerEndpoint(resources, validator, rbac, clock));
+        gatewayDispatcher.bind("*.vault.azure.net", new KeyVaultEndpoint(tenant, validator,
+            name -> keyVaults.get(name.toLowerCase(java.util.Locale.ROOT)),
+            (principal, action, scope) -> dataActionAuthorizer.isAllowed(principal, action, scope)));
+        // Key Vault's data actions are decided by the lab's one RBAC authority (tests may put another in its place).
+        this.dataActionAuthorizer = rbac::isDataActionAllowed;
         this.gateway = LabHttpServer.start(b.gatewayPort, tls.serverContext(), executor, gatewayDispatcher, null);
         resources.addListener(new ResourceGraph.Listener() {
             @Override
             public void virtualMachineCreated(VirtualMachine vm) {
                 startImds(vm);
+            }
+
+            @Override
+            public void keyVaultChanged(dev.milab.arm.KeyVault vault) {
+                // A vault created or changed through ARM (or the shorthand) gets its data plane; secrets stay.
+                keyVaults.compute(vault.name().toLowerCase(java.util.Locale.ROOT), (k, old) -> new KeyVault(
+                    vault.name(), vault.id(), vault.location(), vault.enableRbacAuthorization(),
+                    old == null ? new SecretStore(clock) : old.secrets()));
             }
         });
         resources.createResourceGroup(DEFAULT_RESOURCE_GROUP, DEFAULT_LOCATION);
@@ -223,12 +256,6 @@ public final class Lab implements AutoCloseable {
     /** Shorthand: creates a database on a SQL server of the default resource group. */
     public SqlServer createSqlDatabase(String serverName, String database) {
         return resources.createSqlDatabase(DEFAULT_RESOURCE_GROUP, serverName, database);
-    }
-
-    /** Shorthand: creates a standard key vault in the default resource group. */
-    public KeyVault createKeyVault(String name, boolean enableRbacAuthorization) {
-        return resources.putKeyVault(DEFAULT_RESOURCE_GROUP, name, DEFAULT_LOCATION, "standard",
-            enableRbacAuthorization, 90, Map.of());
     }
 
     /** Entra ID's token endpoint (client credentials), where further client authentications plug in. */
@@ -341,6 +368,108 @@ public final class Lab implements AutoCloseable {
             ResourceIds.userAssignedIdentity(subscriptionId, DEFAULT_RESOURCE_GROUP, identityName));
     }
 
+    /**
+     * Creates a key vault with Azure RBAC as its permission model, in the default resource group; its secrets are at
+     * {@code https://{name}.vault.azure.net}.
+     */
+    public KeyVault createKeyVault(String name) {
+        String key = name.toLowerCase(java.util.Locale.ROOT);
+        if (!SecretStore.NAME.matcher(name).matches() || name.length() < 3 || name.length() > 24) {
+            throw new IllegalArgumentException("A vault name has 3-24 letters, digits and dashes: " + name);
+        }
+        // The vault is a resource in the graph (ARM lists it, RBAC scopes name it); its data plane follows it.
+        if (resources.keyVaultByName(name).isEmpty()) {
+            resources.putKeyVault(DEFAULT_RESOURCE_GROUP, name, DEFAULT_LOCATION, "standard", true, 90, Map.of());
+        }
+        return keyVaults.get(key);
+    }
+
+    public Optional<KeyVault> keyVault(String name) {
+        return Optional.ofNullable(keyVaults.get(name.toLowerCase(java.util.Locale.ROOT)));
+    }
+
+    /** Who may perform Key Vault data actions: {@link #rbac()} unless a test puts another authorizer in place. */
+    public void dataActionAuthorizer(DataActionAuthorizer authorizer) {
+        this.dataActionAuthorizer = authorizer;
+    }
+
+    /**
+     * Creates an Azure Arc-enabled server ("an on-premises server connected to Azure") with its system-assigned
+     * identity and its own HIMDS on loopback. A process there gets the agent's {@code IDENTITY_ENDPOINT} and
+     * {@code IMDS_ENDPOINT}, which is how MSAL recognises Arc.
+     */
+    public ServicePrincipal createArcServer(String name) {
+        return createHost(name, "Microsoft.HybridCompute/machines", identity -> {
+            ArcIdentityEndpoint endpoint = new ArcIdentityEndpoint(name, () -> directory.byObjectId(identity.objectId()),
+                new ManagedIdentityTokenCache(tokens, settings, clock), resourceApplications, arcKeyDirectory, clock);
+            return new HostEndpoint(endpoint, base -> Map.of("IDENTITY_ENDPOINT", base + InstanceMetadataService.TOKEN_PATH,
+                "IMDS_ENDPOINT", base), endpoint::close);
+        });
+    }
+
+    /**
+     * Creates an App Service app with a system-assigned identity. A process there gets {@code IDENTITY_ENDPOINT}
+     * and {@code IDENTITY_HEADER}, as App Service and Functions give their apps.
+     */
+    public ServicePrincipal createAppServiceApp(String name) {
+        return createHost(name, "Microsoft.Web/sites", identity -> {
+            String header = UUID.randomUUID().toString().toUpperCase(java.util.Locale.ROOT);
+            AppServiceIdentityEndpoint endpoint = new AppServiceIdentityEndpoint(header,
+                () -> directory.byObjectId(identity.objectId()).map(List::of).orElse(List.of()),
+                new ManagedIdentityTokenCache(tokens, settings, clock), resourceApplications);
+            return new HostEndpoint(endpoint, base -> Map.of("IDENTITY_ENDPOINT", base + "/msi/token",
+                "IDENTITY_HEADER", header), () -> { });
+        });
+    }
+
+    /** How a kind of host serves its identity. */
+    private record HostEndpoint(dev.milab.http.LabHttpHandler handler,
+                                java.util.function.Function<String, Map<String, String>> settingsForBase,
+                                Runnable onClose) {
+    }
+
+    private ServicePrincipal createHost(String name, String resourceType,
+                                        java.util.function.Function<ServicePrincipal, HostEndpoint> endpoint) {
+        return hosts.computeIfAbsent(name.toLowerCase(java.util.Locale.ROOT), k -> {
+            String resourceId = ResourceIds.resourceGroup(subscriptionId, DEFAULT_RESOURCE_GROUP) + "/providers/"
+                + resourceType + "/" + name;
+            ServicePrincipal identity = directory.createManagedIdentity(name,
+                ServicePrincipal.Kind.SYSTEM_ASSIGNED_MANAGED_IDENTITY, ResourceIds.tokenForm(resourceId));
+            HostEndpoint e = endpoint.apply(identity);
+            LabHttpServer server = LabHttpServer.start(0, null, executor, e.handler(), null);
+            return new ManagedHost(identity, server, e.settingsForBase().apply(server.baseUri().toString()),
+                e.onClose());
+        }).identity();
+    }
+
+    /** Why Arc key files cannot be written here (MSAL reads them only from /var/opt/azcmagent/tokens/), if so. */
+    public Optional<String> arcKeyFileProblem() {
+        return ArcIdentityEndpoint.keyDirectoryProblem(arcKeyDirectory);
+    }
+
+    /**
+     * The settings of a process on an Arc-enabled server or App Service app: what its platform sets (identity
+     * endpoint), and routes to Azure's host names (there is no IMDS there).
+     */
+    public Map<String, String> hostEnvironment(String name) {
+        ManagedHost host = hosts.get(name.toLowerCase(java.util.Locale.ROOT));
+        if (host == null) {
+            throw new IllegalArgumentException("No Arc-enabled server or App Service app named " + name);
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("AZURE_HTTP_CLIENT_IMPLEMENTATION", LabHttpClientProvider.class.getName());
+        env.put(RouteTable.ROUTES_SETTING, routesForWorkstation().routesSetting());
+        env.put(RouteTable.CA_FILE_SETTING, trustFiles.caPem().toString());
+        env.putAll(host.platformSettings());
+        env.put("MILAB_HOST_NAME", name);
+        return env;
+    }
+
+    /** Runs {@code mainClass} on an Arc-enabled server or App Service app, in its own JVM. */
+    public VmProcess launchOnHost(String name, String mainClass, List<String> args, PrintStream echo) {
+        return VmProcess.start(name, hostEnvironment(name), VmProcess.currentClassPath(), mainClass, args, echo);
+    }
+
     /** Shorthand: deletes a VM of the default resource group. */
     public boolean deleteVirtualMachine(String vmName) {
         return resources.deleteVirtualMachine(DEFAULT_RESOURCE_GROUP, vmName);
@@ -405,7 +534,7 @@ public final class Lab implements AutoCloseable {
      * {@link #vmEnvironment(String)}. Output is echoed to {@code echo} (may be null) with a {@code [vm]} prefix.
      */
     public VmProcess launchOnVm(String vmName, String mainClass, List<String> args, PrintStream echo) {
-        return launchOnVm(vmName, System.getProperty("java.class.path"), mainClass, args, echo);
+        return launchOnVm(vmName, VmProcess.currentClassPath(), mainClass, args, echo);
     }
 
     /** As {@link #launchOnVm(String, String, List, PrintStream)}, with an explicit class path. */
@@ -455,6 +584,10 @@ public final class Lab implements AutoCloseable {
         closed = true;
         gateway.close();
         imds.values().forEach(e -> e.server().close());
+        hosts.values().forEach(h -> {
+            h.server().close();
+            h.onClose().run();
+        });
         executor.shutdownNow();
     }
 
@@ -477,6 +610,7 @@ public final class Lab implements AutoCloseable {
         private int imdsPortBase;
         private Path stateDirectory;
         private boolean keepCaOnDisk;
+        private Path arcKeyDirectory = ArcIdentityEndpoint.LINUX_KEY_DIRECTORY;
         private String tenantId = UUID.randomUUID().toString();
         private String subscriptionId = UUID.randomUUID().toString();
 
@@ -504,6 +638,12 @@ public final class Lab implements AutoCloseable {
         /** Keeps the CA in the state directory so trust handed out before stays valid across restarts. */
         public Builder keepCaOnDisk(boolean keep) {
             this.keepCaOnDisk = keep;
+            return this;
+        }
+
+        /** Where Arc-enabled servers write key files; MSAL accepts only the default, /var/opt/azcmagent/tokens. */
+        public Builder arcKeyDirectory(Path directory) {
+            this.arcKeyDirectory = directory;
             return this;
         }
 

@@ -225,4 +225,39 @@ class ResourceManagerProtocolIT {
         assertThat(value.get(0).get("properties").get("permissions").get(0).get("dataActions").toString())
             .contains("Microsoft.KeyVault/vaults/secrets/getSecret/action");
     }
+
+    @Test
+    void aVmCreatedWithPutGetsItsIdentityAndItsImds() throws Exception {
+        RoutedHttp.Response response = ArmClients.call(HttpMethod.PUT, rg()
+            + "/providers/Microsoft.Compute/virtualMachines/proto-put?api-version=2025-04-01", token,
+            "{\"location\":\"westeurope\",\"identity\":{\"type\":\"SystemAssigned\"},"
+                + "\"properties\":{\"hardwareProfile\":{\"vmSize\":\"Standard_D2s_v5\"}}}");
+
+        assertThat(response.status()).isEqualTo(201);
+        JsonNode vm = Json.read(response.body());
+        assertThat(vm.get("identity").get("principalId").asText())
+            .isEqualTo(lab.virtualMachine("proto-put").orElseThrow().systemAssigned().objectId());
+        assertThat(vm.get("properties").get("hardwareProfile").get("vmSize").asText()).isEqualTo("Standard_D2s_v5");
+        assertThat(vm.get("properties").get("provisioningState").asText()).isEqualTo("Succeeded");
+        assertThat(lab.imdsAddress("proto-put")).isNotNull();
+    }
+
+    @Test
+    void aNewRoleAssignmentCountsOnlyAfterThePropagationDelay() throws Exception {
+        ArmClients.App app = ArmClients.newApplication(lab, "proto-propagation");
+        String appToken = ArmClients.token(app.credential());
+        lab.settings().roleAssignmentPropagationDelay(Duration.ofMinutes(5));
+        try {
+            lab.grantRole(app.objectId(), BuiltInRoles.READER, rg());
+            assertThat(ArmClients.call(HttpMethod.GET, rg() + "?api-version=2025-04-01", appToken, null).status())
+                .isEqualTo(403);
+
+            lab.clock().advance(Duration.ofMinutes(6));
+            assertThat(ArmClients.call(HttpMethod.GET, rg() + "?api-version=2025-04-01", appToken, null).status())
+                .isEqualTo(200);
+        } finally {
+            lab.settings().roleAssignmentPropagationDelay(Duration.ZERO);
+            lab.clock().reset();
+        }
+    }
 }

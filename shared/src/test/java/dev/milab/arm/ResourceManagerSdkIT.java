@@ -20,6 +20,8 @@ import com.azure.resourcemanager.authorization.models.RoleAssignment;
 import com.azure.resourcemanager.compute.ComputeManager;
 import com.azure.resourcemanager.compute.models.VirtualMachine;
 import com.azure.resourcemanager.msi.MsiManager;
+import com.azure.resourcemanager.msi.fluent.FederatedIdentityCredentialsClient;
+import com.azure.resourcemanager.msi.fluent.models.FederatedIdentityCredentialInner;
 import com.azure.resourcemanager.msi.models.Identity;
 import com.azure.resourcemanager.resources.ResourceManager;
 import com.azure.resourcemanager.resources.models.ResourceGroup;
@@ -197,5 +199,24 @@ class ResourceManagerSdkIT {
         Set<String> attached = lab.virtualMachine("sdk-attach-target").orElseThrow().userAssigned().stream()
             .map(UserAssignedIdentity::principalId).collect(Collectors.toSet());
         assertThat(attached).containsExactly(identity.principalId());
+    }
+
+    @Test
+    void aFederatedIdentityCredentialIsWrittenListedAndDeleted() {
+        Identity identity = msi.identities().define("sdk-federated").withRegion(Region.EUROPE_WEST)
+            .withExistingResourceGroup(RG).create();
+        FederatedIdentityCredentialsClient credentials = msi.serviceClient().getFederatedIdentityCredentials();
+
+        credentials.createOrUpdate(RG, "sdk-federated", "onprem-server1", new FederatedIdentityCredentialInner()
+            .withIssuer("https://idp.onprem.example").withSubject("server1")
+            .withAudiences(List.of("api://AzureADTokenExchange")));
+
+        assertThat(credentials.list(RG, "sdk-federated").stream().map(FederatedIdentityCredentialInner::subject))
+            .containsExactly("server1");
+        assertThat(lab.resources().userAssignedIdentity(identity.id()).orElseThrow().federatedCredentials())
+            .extracting(FederatedIdentityCredential::issuer).containsExactly("https://idp.onprem.example");
+
+        credentials.delete(RG, "sdk-federated", "onprem-server1");
+        assertThat(credentials.list(RG, "sdk-federated").stream()).isEmpty();
     }
 }

@@ -95,5 +95,8 @@ class SqlAndKeyVaultSdkIT {
         assertThat(vault.vaultUri()).isEqualTo("https://sdk-kv1.vault.azure.net/");
         assertThat(lab.resources().keyVaultByName("sdk-kv1").orElseThrow().enableRbacAuthorization()).isTrue();
         assertThat(keyVault.vaults().getByResourceGroup(RG, "sdk-kv1").roleBasedAccessControlEnabled()).isTrue();
+        // The vault's data plane at https://sdk-kv1.vault.azure.net follows the ARM resource.
+        assertThat(lab.keyVault("sdk-kv1").orElseThrow().rbacAuthorization()).isTrue();
+        assertThat(lab.keyVault("sdk-kv1").orElseThrow().resourceId()).isEqualToIgnoringCase(vault.id());
     }
 }
