@@ -48,7 +48,6 @@ import dev.milab.imds.AppServiceIdentityEndpoint;
 import dev.milab.imds.ArcIdentityEndpoint;
 import dev.milab.imds.InstanceMetadataService;
 import dev.milab.imds.ManagedIdentityTokenCache;
-import dev.milab.keyvault.DataActionAuthorizer;
 import dev.milab.keyvault.KeyVault;
 import dev.milab.keyvault.KeyVaultEndpoint;
 import dev.milab.keyvault.SecretStore;
@@ -114,7 +113,6 @@ public final class Lab implements AutoCloseable {
     private record ManagedHost(ServicePrincipal identity, LabHttpServer server, Map<String, String> platformSettings,
                                Runnable onClose) {
     }
-    private volatile DataActionAuthorizer dataActionAuthorizer = (principal, action, scope) -> false;
     private final int imdsPortBase;
     private final AtomicInteger nextImdsPort = new AtomicInteger();
     private volatile boolean closed;
@@ -157,9 +155,7 @@ public final class Lab implements AutoCloseable {
         gatewayDispatcher.bind("management.azure.com", new ResourceManagerEndpoint(resources, validator, rbac, clock));
         gatewayDispatcher.bind("*.vault.azure.net", new KeyVaultEndpoint(tenant, validator,
             name -> keyVaults.get(name.toLowerCase(java.util.Locale.ROOT)),
-            (principal, action, scope) -> dataActionAuthorizer.isAllowed(principal, action, scope)));
-        // Key Vault's data actions are decided by the lab's one RBAC authority (tests may put another in its place).
-        this.dataActionAuthorizer = rbac::isDataActionAllowed;
+            rbac::isDataActionAllowed));
         this.gateway = LabHttpServer.start(b.gatewayPort, tls.serverContext(), executor, gatewayDispatcher, null);
         resources.addListener(new ResourceGraph.Listener() {
             @Override
@@ -292,9 +288,14 @@ public final class Lab implements AutoCloseable {
      * the lab's HTTP client with routes to Azure's host names and the lab CA. Credentials come on top.
      */
     public Map<String, String> offAzureEnvironment() {
+        return routingEnvironment(routesForWorkstation());
+    }
+
+    /** The lab's HTTP client, these routes, and the lab CA to trust. */
+    private Map<String, String> routingEnvironment(RouteTable routes) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("AZURE_HTTP_CLIENT_IMPLEMENTATION", LabHttpClientProvider.class.getName());
-        env.put(RouteTable.ROUTES_SETTING, routesForWorkstation().routesSetting());
+        env.put(RouteTable.ROUTES_SETTING, routes.routesSetting());
         env.put(RouteTable.CA_FILE_SETTING, trustFiles.caPem().toString());
         return env;
     }
@@ -307,12 +308,12 @@ public final class Lab implements AutoCloseable {
                                     PrintStream echo) {
         Map<String, String> env = offAzureEnvironment();
         env.putAll(settings);
-        return VmProcess.start(hostName, env, System.getProperty("java.class.path"), mainClass, args, echo);
+        return VmProcess.start(hostName, env, VmProcess.currentClassPath(), mainClass, args, echo);
     }
 
     /** Runs {@code mainClass} on the admin workstation: a new JVM with {@link #adminEnvironment()}. */
     public VmProcess launchOnWorkstation(String mainClass, List<String> args, PrintStream echo) {
-        return VmProcess.start("workstation", adminEnvironment(), System.getProperty("java.class.path"), mainClass,
+        return VmProcess.start("workstation", adminEnvironment(), VmProcess.currentClassPath(), mainClass,
             args, echo);
     }
 
@@ -388,11 +389,6 @@ public final class Lab implements AutoCloseable {
         return Optional.ofNullable(keyVaults.get(name.toLowerCase(java.util.Locale.ROOT)));
     }
 
-    /** Who may perform Key Vault data actions: {@link #rbac()} unless a test puts another authorizer in place. */
-    public void dataActionAuthorizer(DataActionAuthorizer authorizer) {
-        this.dataActionAuthorizer = authorizer;
-    }
-
     /**
      * Creates an Azure Arc-enabled server ("an on-premises server connected to Azure") with its system-assigned
      * identity and its own HIMDS on loopback. A process there gets the agent's {@code IDENTITY_ENDPOINT} and
@@ -456,10 +452,7 @@ public final class Lab implements AutoCloseable {
         if (host == null) {
             throw new IllegalArgumentException("No Arc-enabled server or App Service app named " + name);
         }
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("AZURE_HTTP_CLIENT_IMPLEMENTATION", LabHttpClientProvider.class.getName());
-        env.put(RouteTable.ROUTES_SETTING, routesForWorkstation().routesSetting());
-        env.put(RouteTable.CA_FILE_SETTING, trustFiles.caPem().toString());
+        Map<String, String> env = offAzureEnvironment();
         env.putAll(host.platformSettings());
         env.put("MILAB_HOST_NAME", name);
         return env;
@@ -520,10 +513,7 @@ public final class Lab implements AutoCloseable {
      * {@code DefaultAzureCredential}'s connection probe.
      */
     public Map<String, String> vmEnvironment(String vmName) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("AZURE_HTTP_CLIENT_IMPLEMENTATION", LabHttpClientProvider.class.getName());
-        env.put(RouteTable.ROUTES_SETTING, routesFor(vmName).routesSetting());
-        env.put(RouteTable.CA_FILE_SETTING, trustFiles.caPem().toString());
+        Map<String, String> env = routingEnvironment(routesFor(vmName));
         env.put("AZURE_POD_IDENTITY_AUTHORITY_HOST", imdsAddress(vmName).toString());
         env.put("MILAB_VM_NAME", vmName);
         return env;

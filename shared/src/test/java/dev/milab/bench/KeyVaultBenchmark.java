@@ -45,8 +45,9 @@ public final class KeyVaultBenchmark {
         try (Lab lab = Lab.start()) {
             lab.createVirtualMachine("vm1");
             String vmPrincipal = lab.enableSystemAssignedIdentity("vm1").systemAssigned().objectId();
-            lab.createKeyVault("kv1").secrets().set("db-password", "s3cr3t", null, null, null, null, null);
-            lab.dataActionAuthorizer((principal, action, scope) -> principal.equals(vmPrincipal));
+            dev.milab.keyvault.KeyVault vault = lab.createKeyVault("kv1");
+            vault.secrets().set("db-password", "s3cr3t", null, null, null, null, null);
+            lab.grantRole(vmPrincipal, dev.milab.arm.BuiltInRoles.KEY_VAULT_SECRETS_USER, vault.resourceId());
             RouteTable vm1 = lab.routeThisJvmTo("vm1");
             SecretClient labClient = client("https://kv1.vault.azure.net");
             String json = Json.write(java.util.Map.of("value", "s3cr3t", "id",

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.milab.arm.BuiltInRoles;
 import dev.milab.entra.ServicePrincipal;
+import dev.milab.keyvault.KeyVault;
 import dev.milab.lab.Lab;
 import dev.milab.lab.VmProcess;
 import dev.milab.sdk.PrintSecret;
@@ -76,14 +78,13 @@ class ArcIdentityEndpointIT {
         Lab lab = SharedLab.get();
         assumeTrue(lab.arcKeyFileProblem().isEmpty(), () -> "Skipped: " + lab.arcKeyFileProblem().orElse(""));
         ServicePrincipal identity = lab.createArcServer("onprem1");
-        lab.createKeyVault("kv-arc").secrets().set("app-config", "from-the-vault", null, null, null, null, null);
-        lab.dataActionAuthorizer((principal, action, scope) -> principal.equals(identity.objectId()));
+        KeyVault vault = lab.createKeyVault("kv-arc");
+        vault.secrets().set("app-config", "from-the-vault", null, null, null, null, null);
+        lab.grantRole(identity.objectId(), BuiltInRoles.KEY_VAULT_SECRETS_USER, vault.resourceId());
         try (VmProcess process = lab.launchOnHost("onprem1", PrintSecret.class.getName(),
             List.of("https://kv-arc.vault.azure.net", "app-config"), System.out)) {
             assertThat(process.waitFor(90, TimeUnit.SECONDS)).as(String.join("\n", process.output())).isZero();
             assertThat(process.output()).contains("secret=from-the-vault");
-        } finally {
-            lab.dataActionAuthorizer((principal, action, scope) -> false);
         }
     }
 

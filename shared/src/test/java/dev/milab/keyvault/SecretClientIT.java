@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import com.azure.core.exception.HttpResponseException;
 import com.azure.core.exception.ResourceNotFoundException;
@@ -28,6 +30,9 @@ import com.azure.security.keyvault.secrets.models.DeletedSecret;
 import com.azure.security.keyvault.secrets.models.KeyVaultSecret;
 import com.azure.security.keyvault.secrets.models.SecretProperties;
 
+import dev.milab.arm.BuiltInRoles;
+import dev.milab.arm.RoleDefinition;
+import dev.milab.arm.UserAssignedIdentity;
 import dev.milab.arm.VirtualMachine;
 import dev.milab.lab.Lab;
 import dev.milab.testing.SharedLab;
@@ -42,24 +47,22 @@ class SecretClientIT {
     private static Lab lab;
     private static VirtualMachine vm;
     private static SecretClient client;
-    private static final Set<String> allowed = ConcurrentHashMap.newKeySet();
+    private static KeyVault vault;
 
     @BeforeAll
     static void aVmWhoseIdentityMayUseTheVault() {
         lab = SharedLab.get();
-        lab.createKeyVault("kv-sdk");
+        vault = lab.createKeyVault("kv-sdk");
         lab.createVirtualMachine(VM);
         vm = lab.enableSystemAssignedIdentity(VM);
+        lab.grantRole(vm.systemAssigned().objectId(), BuiltInRoles.KEY_VAULT_SECRETS_OFFICER, vault.resourceId());
         lab.routeThisJvmTo(VM);
-        allowed.add(vm.systemAssigned().objectId());
-        lab.dataActionAuthorizer((principal, action, scope) -> allowed.contains(principal));
         client = new SecretClientBuilder().vaultUrl("https://kv-sdk.vault.azure.net")
             .credential(new ManagedIdentityCredentialBuilder().build()).buildClient();
     }
 
     @AfterAll
     static void leave() {
-        lab.dataActionAuthorizer((principal, action, scope) -> false);
         SharedLab.leaveVm();
     }
 
@@ -144,15 +147,56 @@ class SecretClientIT {
         assertThat(client.setSecret("purged", "new").getValue()).isEqualTo("new");
     }
 
+    /**
+     * Each built-in Key Vault role against each kind of operation, with a user-assigned identity per role on the
+     * same VM (ManagedIdentityCredential by client id).
+     */
+    @ParameterizedTest(name = "{0}: get {1}, set {2}, list {3}")
+    @CsvSource({
+        "Key Vault Secrets Officer, true, true, true",
+        "Key Vault Secrets User, true, false, true",
+        "Key Vault Reader, false, false, true",
+        "Reader, false, false, false",
+        "Contributor, false, false, false",
+        "none, false, false, false"})
+    void eachRoleAllowsExactlyItsDataActions(String role, boolean get, boolean set, boolean list) {
+        String name = "kv-role-" + role.toLowerCase(java.util.Locale.ROOT).replace(' ', '-');
+        UserAssignedIdentity identity = lab.createUserAssignedIdentity(name);
+        lab.attachUserAssignedIdentity(VM, name);
+        if (!role.equals("none")) {
+            RoleDefinition definition = BuiltInRoles.ALL.stream().filter(r -> r.roleName().equals(role)).findFirst()
+                .orElseThrow();
+            lab.grantRole(identity.principalId(), definition, vault.resourceId());
+        }
+        client.setSecret("role-matrix", "visible");
+        SecretClient asRole = new SecretClientBuilder().vaultUrl("https://kv-sdk.vault.azure.net")
+            .credential(new ManagedIdentityCredentialBuilder().clientId(identity.clientId()).build()).buildClient();
+
+        assertThat(allowed(() -> asRole.getSecret("role-matrix"))).as("get").isEqualTo(get);
+        assertThat(allowed(() -> asRole.setSecret("role-matrix", "changed"))).as("set").isEqualTo(set);
+        assertThat(allowed(() -> asRole.listPropertiesOfSecrets().stream().count())).as("list").isEqualTo(list);
+    }
+
     @Test
-    void aCallerWithoutADataActionGrantIsRefusedByRbac() {
-        allowed.remove(vm.systemAssigned().objectId());
+    void aRefusalNamesTheCallerTheActionAndTheScopeAsAzureDoes() {
+        UserAssignedIdentity identity = lab.createUserAssignedIdentity("kv-no-role");
+        lab.attachUserAssignedIdentity(VM, "kv-no-role");
+        SecretClient noRole = new SecretClientBuilder().vaultUrl("https://kv-sdk.vault.azure.net")
+            .credential(new ManagedIdentityCredentialBuilder().clientId(identity.clientId()).build()).buildClient();
+
+        assertThatThrownBy(() -> noRole.getSecret("db-password")).isInstanceOf(HttpResponseException.class)
+            .hasMessageContaining("ForbiddenByRbac")
+            .hasMessageContaining("Caller: appid=" + identity.clientId() + ";oid=" + identity.principalId())
+            .hasMessageContaining("Action: 'Microsoft.KeyVault/vaults/secrets/getSecret/action'");
+    }
+
+    private static boolean allowed(Runnable call) {
         try {
-            assertThatThrownBy(() -> client.getSecret("db-password")).isInstanceOf(HttpResponseException.class)
-                .hasMessageContaining("ForbiddenByRbac")
-                .hasMessageContaining("Microsoft.KeyVault/vaults/secrets/getSecret/action");
-        } finally {
-            allowed.add(vm.systemAssigned().objectId());
+            call.run();
+            return true;
+        } catch (HttpResponseException e) {
+            assertThat(e.getResponse().getStatusCode()).isEqualTo(403);
+            return false;
         }
     }
 
