@@ -23,7 +23,10 @@ import dev.milab.entra.ServicePrincipal;
  *       lifetime, and deleting a VM only detaches it.</li>
  * </ul>
  *
- * Every change happens under one lock and replaces immutable records, so a reader never sees half a change.
+ * <p>It also holds SQL servers, key vaults and role assignments. A role assignment outlives its principal: when a
+ * VM with a system-assigned identity is deleted, its assignments stay, as orphans, as in Azure.
+ *
+ * <p>Every change happens under one lock and replaces immutable records, so a reader never sees half a change.
  */
 public final class ResourceGraph {
 
@@ -34,6 +37,14 @@ public final class ResourceGraph {
 
         default void virtualMachineDeleted(VirtualMachine vm) {
         }
+
+        /** A SQL server was created or its Entra admin, firewall rules or databases changed. */
+        default void sqlServerChanged(SqlServer server) {
+        }
+
+        /** A key vault was created or its settings changed. */
+        default void keyVaultChanged(KeyVault vault) {
+        }
     }
 
     private final String subscriptionId;
@@ -41,6 +52,11 @@ public final class ResourceGraph {
     private final Map<String, String> resourceGroups = new LinkedHashMap<>();
     private final Map<String, VirtualMachine> vms = new LinkedHashMap<>();
     private final Map<String, UserAssignedIdentity> identities = new LinkedHashMap<>();
+    private final Map<String, SqlServer> sqlServers = new LinkedHashMap<>();
+    private final Map<String, KeyVault> keyVaults = new LinkedHashMap<>();
+    private final Map<String, RoleAssignment> roleAssignments = new LinkedHashMap<>();
+    /** What RBAC reads on every request: replaced, never changed, so readers take no lock. */
+    private volatile List<RoleAssignment> roleAssignmentSnapshot = List.of();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
     public ResourceGraph(String subscriptionId, Directory directory) {
@@ -66,6 +82,15 @@ public final class ResourceGraph {
 
     public synchronized boolean resourceGroupExists(String name) {
         return resourceGroups.containsKey(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** Resource group names (as first created, lower case) and their locations. */
+    public synchronized Map<String, String> resourceGroups() {
+        return Map.copyOf(resourceGroups);
+    }
+
+    public Directory directory() {
+        return directory;
     }
 
     /** Creates a VM with no identity. */
@@ -206,6 +231,309 @@ public final class ResourceGraph {
         return true;
     }
 
+    /**
+     * Creates a VM or replaces its tags and profiles (ARM PUT), keeping its identities; a new VM gets the lab's
+     * default profiles where the request has none.
+     *
+     * @return the VM after the change
+     */
+    public VirtualMachine putVirtualMachine(String resourceGroup, String name, String location,
+                                            Map<String, String> tags, Map<String, Object> profiles) {
+        VirtualMachine created = null;
+        VirtualMachine result;
+        synchronized (this) {
+            requireResourceGroup(resourceGroup);
+            Optional<VirtualMachine> existing = virtualMachine(resourceGroup, name);
+            if (existing.isPresent()) {
+                result = replace(existing.get().withTagsAndProfiles(tags, profiles));
+            } else {
+                Map<String, Object> merged = new LinkedHashMap<>(VirtualMachineProfiles.defaults(subscriptionId,
+                    resourceGroup, name));
+                merged.putAll(profiles);
+                created = new VirtualMachine(subscriptionId, resourceGroup, name, location,
+                    UUID.randomUUID().toString(), null, List.of(), tags, merged);
+                result = replace(created);
+            }
+        }
+        if (created != null) {
+            VirtualMachine vm = created;
+            listeners.forEach(l -> l.virtualMachineCreated(vm));
+        }
+        return result;
+    }
+
+    /** Changes a VM's tags and profiles (ARM PATCH): given members replace, others stay. */
+    public synchronized VirtualMachine updateVirtualMachine(String resourceGroup, String name, Map<String, String> tags,
+                                                            Map<String, Object> profiles) {
+        VirtualMachine vm = requireVm(resourceGroup, name);
+        Map<String, Object> merged = new LinkedHashMap<>(vm.profiles());
+        merged.putAll(profiles);
+        return replace(vm.withTagsAndProfiles(tags == null ? vm.tags() : tags, merged));
+    }
+
+    /**
+     * Sets a VM's identities to exactly {@code systemAssigned} and {@code userAssignedIds}, in one step: every
+     * user-assigned identity must exist, or nothing changes. Enabling creates a new principal; disabling deletes it.
+     */
+    public synchronized VirtualMachine setVirtualMachineIdentities(String resourceGroup, String name,
+                                                                   boolean systemAssigned,
+                                                                   List<String> userAssignedIds) {
+        String vmId = requireVm(resourceGroup, name).id();
+        List<UserAssignedIdentity> wanted = new ArrayList<>();
+        for (String id : userAssignedIds) {
+            UserAssignedIdentity identity = userAssignedIdentity(id).orElseThrow(() -> identityNotFound(vmId, id));
+            if (wanted.stream().noneMatch(u -> u.id().equalsIgnoreCase(identity.id()))) {
+                wanted.add(identity);
+            }
+        }
+        VirtualMachine vm = systemAssigned ? enableSystemAssignedIdentity(resourceGroup, name)
+            : disableSystemAssignedIdentity(resourceGroup, name);
+        return replace(vm.withUserAssigned(wanted));
+    }
+
+    /** Creates or updates a user-assigned identity's tags (ARM PUT); a new one gets a new principal. */
+    public synchronized UserAssignedIdentity putUserAssignedIdentity(String resourceGroup, String name,
+                                                                     Map<String, String> tags) {
+        UserAssignedIdentity identity = createUserAssignedIdentity(resourceGroup, name).withTags(tags);
+        identities.put(ResourceIds.key(identity.id()), identity);
+        return identity;
+    }
+
+    /** Adds or replaces a federated identity credential on a user-assigned identity. */
+    public synchronized FederatedIdentityCredential putFederatedIdentityCredential(String identityId,
+                                                                                   FederatedIdentityCredential fic) {
+        UserAssignedIdentity identity = requireIdentity(identityId);
+        List<FederatedIdentityCredential> list = new ArrayList<>(identity.federatedCredentials().stream()
+            .filter(f -> !f.name().equalsIgnoreCase(fic.name())).toList());
+        // Microsoft Learn, "Workload identity federation considerations": at most 20 per identity.
+        if (list.size() >= 20) {
+            throw new ArmException(400, "BadRequest", "Too many Federated Identity Credentials are written to "
+                + "Managed Identity '" + identity.id() + "'. The maximum number of federated identity credentials "
+                + "per managed identity is 20.");
+        }
+        list.add(fic);
+        identities.put(ResourceIds.key(identity.id()), identity.withFederatedCredentials(list));
+        return fic;
+    }
+
+    /** @return whether it existed */
+    public synchronized boolean deleteFederatedIdentityCredential(String identityId, String name) {
+        UserAssignedIdentity identity = requireIdentity(identityId);
+        List<FederatedIdentityCredential> list = identity.federatedCredentials().stream()
+            .filter(f -> !f.name().equalsIgnoreCase(name)).toList();
+        identities.put(ResourceIds.key(identity.id()), identity.withFederatedCredentials(list));
+        return list.size() != identity.federatedCredentials().size();
+    }
+
+    // --- SQL servers -------------------------------------------------------------------------------------------
+
+    /** Creates a logical SQL server with "Allow Azure services" on and no Entra admin. */
+    public SqlServer createSqlServer(String resourceGroup, String name, String administratorLogin) {
+        SqlServer server;
+        synchronized (this) {
+            String location = requireResourceGroup(resourceGroup);
+            String id = ResourceIds.sqlServer(subscriptionId, resourceGroup, name);
+            if (sqlServers.containsKey(ResourceIds.key(id))) {
+                throw new ResourceConflictException("Server '" + name + "' already exists.");
+            }
+            server = new SqlServer(subscriptionId, resourceGroup, name, location, administratorLogin, null,
+                List.of(new SqlServer.FirewallRule("AllowAllWindowsAzureIps", "0.0.0.0", "0.0.0.0")), List.of());
+            sqlServers.put(ResourceIds.key(id), server);
+        }
+        listeners.forEach(l -> l.sqlServerChanged(server));
+        return server;
+    }
+
+    public synchronized Optional<SqlServer> sqlServer(String resourceGroup, String name) {
+        return Optional.ofNullable(sqlServers.get(ResourceIds.key(ResourceIds.sqlServer(subscriptionId, resourceGroup, name))));
+    }
+
+    /** The server a client reaches as {@code host} ({@code sql1.database.windows.net}), for the TDS endpoint. */
+    public synchronized Optional<SqlServer> sqlServerByHostName(String host) {
+        return sqlServers.values().stream().filter(s -> s.fullyQualifiedDomainName().equalsIgnoreCase(host))
+            .findFirst();
+    }
+
+    public synchronized List<SqlServer> sqlServers() {
+        return List.copyOf(sqlServers.values());
+    }
+
+    /** Sets (or, with null, removes) a SQL server's Microsoft Entra admin. */
+    public SqlServer setSqlEntraAdmin(String resourceGroup, String serverName, SqlServer.SqlEntraAdmin admin) {
+        return changeSqlServer(resourceGroup, serverName, s -> s.withEntraAdmin(admin));
+    }
+
+    public SqlServer createSqlDatabase(String resourceGroup, String serverName, String database) {
+        return changeSqlServer(resourceGroup, serverName, s -> s.databases().stream()
+            .anyMatch(d -> d.equalsIgnoreCase(database)) ? s : s.withDatabase(database));
+    }
+
+    public SqlServer putSqlFirewallRule(String resourceGroup, String serverName, SqlServer.FirewallRule rule) {
+        return changeSqlServer(resourceGroup, serverName, s -> s.withFirewallRule(rule));
+    }
+
+    private SqlServer changeSqlServer(String resourceGroup, String serverName,
+                                      java.util.function.UnaryOperator<SqlServer> change) {
+        SqlServer changed;
+        synchronized (this) {
+            SqlServer server = sqlServer(resourceGroup, serverName).orElseThrow(() -> new ResourceNotFoundException(
+                "ResourceNotFound", "The Resource 'Microsoft.Sql/servers/" + serverName + "' under resource group '"
+                + resourceGroup + "' was not found."));
+            changed = change.apply(server);
+            sqlServers.put(ResourceIds.key(changed.id()), changed);
+        }
+        listeners.forEach(l -> l.sqlServerChanged(changed));
+        return changed;
+    }
+
+    // --- key vaults --------------------------------------------------------------------------------------------
+
+    /** Creates or updates a key vault (ARM PUT). */
+    public KeyVault putKeyVault(String resourceGroup, String name, String location, String skuName,
+                                boolean enableRbacAuthorization, int softDeleteRetentionInDays,
+                                Map<String, String> tags) {
+        KeyVault vault;
+        synchronized (this) {
+            String rgLocation = requireResourceGroup(resourceGroup);
+            vault = new KeyVault(subscriptionId, resourceGroup, name, location == null ? rgLocation : location,
+                tenantId(), skuName, enableRbacAuthorization, true, softDeleteRetentionInDays, tags);
+            for (KeyVault other : keyVaults.values()) {
+                if (other.name().equalsIgnoreCase(name) && !other.id().equalsIgnoreCase(vault.id())) {
+                    // Vault names are global: they are host names.
+                    throw new ResourceConflictException("VaultAlreadyExists", "The vault name '" + name
+                        + "' is already in use. Vault names are globally unique so it is possible that the name is "
+                        + "already taken.");
+                }
+            }
+            keyVaults.put(ResourceIds.key(vault.id()), vault);
+        }
+        KeyVault changed = vault;
+        listeners.forEach(l -> l.keyVaultChanged(changed));
+        return vault;
+    }
+
+    public synchronized Optional<KeyVault> keyVault(String resourceGroup, String name) {
+        return Optional.ofNullable(keyVaults.get(ResourceIds.key(ResourceIds.keyVault(subscriptionId, resourceGroup, name))));
+    }
+
+    /** The vault whose data plane answers at {@code https://{name}.vault.azure.net}. */
+    public synchronized Optional<KeyVault> keyVaultByName(String name) {
+        return keyVaults.values().stream().filter(v -> v.name().equalsIgnoreCase(name)).findFirst();
+    }
+
+    public synchronized List<KeyVault> keyVaults() {
+        return List.copyOf(keyVaults.values());
+    }
+
+    // --- role assignments --------------------------------------------------------------------------------------
+
+    /** Every role assignment, in creation order (orphans included). */
+    public List<RoleAssignment> roleAssignments() {
+        return roleAssignmentSnapshot;
+    }
+
+    public synchronized Optional<RoleAssignment> roleAssignment(String id) {
+        return Optional.ofNullable(roleAssignments.get(ResourceIds.key(id)));
+    }
+
+    /**
+     * Writes a role assignment as ARM's PUT does: the principal must exist, the role must exist, the scope must
+     * exist; the same grant under another name is 409 {@code RoleAssignmentExists}; the same name with another
+     * grant is 409 {@code RoleAssignmentUpdateNotPermitted}; the same name and grant returns the existing one.
+     */
+    public synchronized RoleAssignment createRoleAssignment(RoleAssignment requested) {
+        if (directory.byObjectId(requested.principalId()).isEmpty()) {
+            throw new ArmException(400, "PrincipalNotFound", "Principal " + requested.principalId().replace("-", "")
+                + " does not exist in the directory " + tenantId() + ". Check that you have the correct principal ID. "
+                + "If you are creating this principal and then immediately assigning a role, this error might be "
+                + "related to a replication delay. In this case, set the role assignment principalType property to a "
+                + "value, such as ServicePrincipal, User, or Group.  See https://aka.ms/docs-principaltype");
+        }
+        if (BuiltInRoles.byId(requested.roleDefinitionName()).isEmpty()) {
+            throw new ArmException(400, "RoleDefinitionDoesNotExist", "The specified role definition with ID '"
+                + requested.roleDefinitionName() + "' does not exist.");
+        }
+        requireScope(requested.scope());
+        RoleAssignment existing = roleAssignments.get(ResourceIds.key(requested.id()));
+        if (existing != null) {
+            if (existing.sameGrantAs(requested)) {
+                return existing;
+            }
+            throw new ResourceConflictException("RoleAssignmentUpdateNotPermitted", "Tenant ID, application ID, "
+                + "principal ID, and scope are not allowed to be updated.");
+        }
+        if (roleAssignments.values().stream().anyMatch(a -> a.sameGrantAs(requested))) {
+            throw new ResourceConflictException("RoleAssignmentExists", "The role assignment already exists.");
+        }
+        roleAssignments.put(ResourceIds.key(requested.id()), requested);
+        roleAssignmentSnapshot = List.copyOf(roleAssignments.values());
+        return requested;
+    }
+
+    /** @return the deleted assignment, if it existed */
+    public synchronized Optional<RoleAssignment> deleteRoleAssignment(String id) {
+        RoleAssignment removed = roleAssignments.remove(ResourceIds.key(id));
+        roleAssignmentSnapshot = List.copyOf(roleAssignments.values());
+        return Optional.ofNullable(removed);
+    }
+
+    /**
+     * Whether a scope names something that exists: {@code /}, this subscription, one of its resource groups, or a
+     * VM, user-assigned identity, SQL server or database, or key vault.
+     */
+    public synchronized boolean scopeExists(String scope) {
+        try {
+            requireScope(scope);
+            return true;
+        } catch (ArmException e) {
+            return false;
+        }
+    }
+
+    private void requireScope(String scope) {
+        if ("/".equals(scope)) {
+            return;
+        }
+        String[] s = scope.substring(1).split("/");
+        if (s.length < 2 || !s[0].equalsIgnoreCase("subscriptions") || !s[1].equalsIgnoreCase(subscriptionId)) {
+            throw new ArmException(400, "InvalidScope", "The scope '" + scope + "' is not valid.");
+        }
+        if (s.length == 2) {
+            return;
+        }
+        if (s.length < 4 || !s[2].equalsIgnoreCase("resourceGroups")) {
+            throw new ArmException(400, "InvalidScope", "The scope '" + scope + "' is not valid.");
+        }
+        requireResourceGroup(s[3]);
+        if (s.length == 4) {
+            return;
+        }
+        String key = ResourceIds.key(scope);
+        boolean exists = vms.containsKey(key) || identities.containsKey(key) || sqlServers.containsKey(key)
+            || keyVaults.containsKey(key) || sqlServers.values().stream().anyMatch(server -> server.databases()
+                .stream().anyMatch(d -> ResourceIds.key(server.id() + "/databases/" + d).equals(key)));
+        if (!exists) {
+            throw new ResourceNotFoundException("The resource '" + scope + "' could not be found.");
+        }
+    }
+
+    /** Compute's answer when a VM names a user-assigned identity that does not exist (as Azure is seen to word it). */
+    static ArmException identityNotFound(String vmId, String identityId) {
+        return new ArmException(400, "FailedIdentityOperation", "Identity operation for resource '" + vmId
+            + "' failed with error 'Failed to perform resource identity operation. Status: 'NotFound'. Response: "
+            + "'{\"error\":{\"code\":\"NotFound\",\"message\":\"Resource '" + identityId + "' not found.\"}}'.'.");
+    }
+
+    private UserAssignedIdentity requireIdentity(String identityId) {
+        UserAssignedIdentity identity = identities.get(ResourceIds.key(identityId));
+        if (identity == null) {
+            String name = identityId.substring(identityId.lastIndexOf('/') + 1);
+            throw new ResourceNotFoundException("The Resource 'Microsoft.ManagedIdentity/userAssignedIdentities/"
+                + name + "' under resource group '" + identityId.split("/")[4] + "' was not found.");
+        }
+        return identity;
+    }
+
     private VirtualMachine replace(VirtualMachine vm) {
         vms.put(ResourceIds.key(vm.id()), vm);
         return vm;
@@ -223,7 +551,8 @@ public final class ResourceGraph {
     private String requireResourceGroup(String resourceGroup) {
         String location = resourceGroups.get(resourceGroup.toLowerCase(Locale.ROOT));
         if (location == null) {
-            throw new ResourceNotFoundException("Resource group '" + resourceGroup + "' could not be found.");
+            throw new ResourceNotFoundException("ResourceGroupNotFound", "Resource group '" + resourceGroup
+                + "' could not be found.");
         }
         return location;
     }

@@ -24,6 +24,14 @@ public final class ResourceIds {
             + "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/" + name;
     }
 
+    public static String sqlServer(String subscriptionId, String resourceGroup, String name) {
+        return resourceGroup(subscriptionId, resourceGroup) + "/providers/Microsoft.Sql/servers/" + name;
+    }
+
+    public static String keyVault(String subscriptionId, String resourceGroup, String name) {
+        return resourceGroup(subscriptionId, resourceGroup) + "/providers/Microsoft.KeyVault/vaults/" + name;
+    }
+
     /**
      * The form Entra ID writes in a managed identity token's {@code xms_mirid} claim: the resource id with
      * {@code resourcegroups} in lower case.

@@ -11,12 +11,26 @@ import dev.milab.entra.ServicePrincipal;
  *
  * @param systemAssigned   the system-assigned identity's principal, or null when none is enabled
  * @param userAssigned     the attached user-assigned identities, in attach order
+ * @param tags             the resource's tags
+ * @param profiles         the VM's writable ARM properties other than identity ({@code hardwareProfile},
+ *                         {@code storageProfile}, {@code osProfile}, {@code networkProfile}, ...), as JSON values;
+ *                         the lab keeps and returns them but runs nothing
  */
 public record VirtualMachine(String subscriptionId, String resourceGroup, String name, String location, String vmId,
-                             ServicePrincipal systemAssigned, List<UserAssignedIdentity> userAssigned) {
+                             ServicePrincipal systemAssigned, List<UserAssignedIdentity> userAssigned,
+                             Map<String, String> tags, Map<String, Object> profiles) {
 
     public VirtualMachine {
         userAssigned = List.copyOf(userAssigned);
+        tags = Map.copyOf(tags);
+        profiles = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(profiles));
+    }
+
+    /** A VM with no tags and the lab's default profiles. */
+    public VirtualMachine(String subscriptionId, String resourceGroup, String name, String location, String vmId,
+                          ServicePrincipal systemAssigned, List<UserAssignedIdentity> userAssigned) {
+        this(subscriptionId, resourceGroup, name, location, vmId, systemAssigned, userAssigned, Map.of(),
+            VirtualMachineProfiles.defaults(subscriptionId, resourceGroup, name));
     }
 
     /** {@code /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachines/{name}}. */
@@ -63,10 +77,17 @@ public record VirtualMachine(String subscriptionId, String resourceGroup, String
     }
 
     VirtualMachine withSystemAssigned(ServicePrincipal principal) {
-        return new VirtualMachine(subscriptionId, resourceGroup, name, location, vmId, principal, userAssigned);
+        return new VirtualMachine(subscriptionId, resourceGroup, name, location, vmId, principal, userAssigned, tags,
+            profiles);
     }
 
     VirtualMachine withUserAssigned(List<UserAssignedIdentity> identities) {
-        return new VirtualMachine(subscriptionId, resourceGroup, name, location, vmId, systemAssigned, identities);
+        return new VirtualMachine(subscriptionId, resourceGroup, name, location, vmId, systemAssigned, identities,
+            tags, profiles);
+    }
+
+    VirtualMachine withTagsAndProfiles(Map<String, String> newTags, Map<String, Object> newProfiles) {
+        return new VirtualMachine(subscriptionId, resourceGroup, name, location, vmId, systemAssigned, userAssigned,
+            newTags, newProfiles);
     }
 }

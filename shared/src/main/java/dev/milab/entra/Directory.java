@@ -1,5 +1,8 @@
 package dev.milab.entra;
 
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -10,13 +13,17 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The tenant's directory of service principals. Managed identities are created and deleted here by the resource
- * graph (a system-assigned one with its VM); applications by the lab's seeding.
+ * graph (a system-assigned one with its VM); applications (registrations with client secrets) by the lab's seeding.
  */
 public final class Directory {
 
     private final Tenant tenant;
     private final Map<String, ServicePrincipal> byObjectId = new ConcurrentHashMap<>();
     private final Map<String, ServicePrincipal> byAppId = new ConcurrentHashMap<>();
+    private final Map<String, Application> applications = new ConcurrentHashMap<>();
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String SECRET_ALPHABET =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.~";
 
     public Directory(Tenant tenant) {
         this.tenant = tenant;
@@ -37,6 +44,62 @@ public final class Directory {
         return sp;
     }
 
+    /** Registers an application and creates its service principal, with new ids and no credentials yet. */
+    public Application registerApplication(String displayName) {
+        ServicePrincipal sp = new ServicePrincipal(UUID.randomUUID().toString(), UUID.randomUUID().toString(),
+            displayName, ServicePrincipal.Kind.APPLICATION, null);
+        Application app = new Application(UUID.randomUUID().toString(), sp, List.of(), List.of(), List.of());
+        add(sp);
+        applications.put(sp.appId().toLowerCase(Locale.ROOT), app);
+        return app;
+    }
+
+    /**
+     * Adds a client secret valid from {@code now} for {@code validity}. The value has the shape Entra ID gives
+     * values (40 characters, {@code 8Q~} after a three-character hint) and is returned only here.
+     */
+    public NewClientSecret addClientSecret(String appId, String description, Instant now, Duration validity) {
+        String key = appId.toLowerCase(Locale.ROOT);
+        StringBuilder value = new StringBuilder(40);
+        for (int i = 0; i < 37; i++) {
+            value.append(SECRET_ALPHABET.charAt(RANDOM.nextInt(SECRET_ALPHABET.length())));
+            if (i == 2) {
+                value.append("8Q~");
+            }
+        }
+        String v = value.substring(0, 40);
+        ClientSecret secret = new ClientSecret(UUID.randomUUID().toString(), description, v.substring(0, 3),
+            ClientSecret.sha256(v), now, now.plus(validity));
+        Application updated = applications.computeIfPresent(key, (k, app) -> app.withSecret(secret));
+        if (updated == null) {
+            throw new IllegalArgumentException("No application with client id " + appId);
+        }
+        return new NewClientSecret(updated.appId(), secret, v);
+    }
+
+    /** Adds a certificate credential (its public part) to an application. */
+    public ClientCertificate addClientCertificate(String appId, java.security.cert.X509Certificate certificate) {
+        ClientCertificate credential = ClientCertificate.of(certificate);
+        update(appId, app -> app.withCertificate(credential));
+        return credential;
+    }
+
+    /** Adds (or replaces, by name) a federated identity credential on an application. */
+    public void addFederatedCredential(String appId, FederatedCredential credential) {
+        update(appId, app -> app.withFederatedCredential(credential));
+    }
+
+    private void update(String appId, java.util.function.UnaryOperator<Application> change) {
+        if (applications.computeIfPresent(appId.toLowerCase(Locale.ROOT), (k, app) -> change.apply(app)) == null) {
+            throw new IllegalArgumentException("No application with client id " + appId);
+        }
+    }
+
+    /** An application registration by client id. */
+    public Optional<Application> application(String appId) {
+        return appId == null ? Optional.empty() : Optional.ofNullable(applications.get(appId.toLowerCase(Locale.ROOT)));
+    }
+
     /** Adds a principal with known ids. */
     public void add(ServicePrincipal principal) {
         byObjectId.put(principal.objectId().toLowerCase(Locale.ROOT), principal);
@@ -48,6 +111,7 @@ public final class Directory {
         ServicePrincipal removed = byObjectId.remove(objectId.toLowerCase(Locale.ROOT));
         if (removed != null) {
             byAppId.remove(removed.appId().toLowerCase(Locale.ROOT));
+            applications.remove(removed.appId().toLowerCase(Locale.ROOT));
         }
     }
 

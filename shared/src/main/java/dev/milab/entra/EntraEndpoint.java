@@ -22,10 +22,17 @@ public final class EntraEndpoint implements LabHttpHandler {
 
     private final Tenant tenant;
     private final SigningKeys keys;
+    private final TokenEndpoint tokenEndpoint;
 
     public EntraEndpoint(Tenant tenant, SigningKeys keys) {
+        this(tenant, keys, null);
+    }
+
+    /** With the token endpoint for confidential clients (null: token paths answer 404). */
+    public EntraEndpoint(Tenant tenant, SigningKeys keys, TokenEndpoint tokenEndpoint) {
         this.tenant = tenant;
         this.keys = keys;
+        this.tokenEndpoint = tokenEndpoint;
     }
 
     @Override
@@ -36,22 +43,54 @@ public final class EntraEndpoint implements LabHttpHandler {
         }
         String tenantSegment = segments[0];
         String rest = String.join("/", List.of(segments).subList(1, segments.length));
-        if (!"GET".equals(request.method())) {
-            return LabHttpResponse.json(405, error("invalid_request",
-                "AADSTS900561: The endpoint only accepts GET requests."));
-        }
         if (!tenant.isNamedBy(tenantSegment)) {
             return LabHttpResponse.json(400, error("invalid_tenant", "AADSTS90002: Tenant '" + tenantSegment
                 + "' not found. Check to make sure you have the correct tenant ID and are signing into the correct "
                 + "cloud."));
         }
+        boolean v2Token = rest.equals("oauth2/v2.0/token");
+        if (tokenEndpoint != null && (v2Token || rest.equals("oauth2/token"))) {
+            return tokenEndpoint.handle(request, v2Token);
+        }
+        if (!"GET".equals(request.method())) {
+            return LabHttpResponse.json(405, error("invalid_request",
+                "AADSTS900561: The endpoint only accepts GET requests. Received a " + request.method() + " request."));
+        }
         return switch (rest) {
+            case "discovery/instance" -> LabHttpResponse.json(200, Json.write(instanceDiscovery(request)));
             case ".well-known/openid-configuration" -> LabHttpResponse.json(200, Json.write(v1Configuration()));
             case "v2.0/.well-known/openid-configuration" -> LabHttpResponse.json(200, Json.write(v2Configuration()));
             case "discovery/keys" -> LabHttpResponse.json(200, Json.write(jwks(false)));
             case "discovery/v2.0/keys" -> LabHttpResponse.json(200, Json.write(jwks(true)));
             default -> notFound();
         };
+    }
+
+    /**
+     * MSAL's instance discovery ({@code /common/discovery/instance?api-version=1.1&authorization_endpoint=...}): the
+     * public cloud's host aliases and where the tenant's v2.0 OpenID configuration is. MSAL asks this before its
+     * first token request unless a client calls {@code disableInstanceDiscovery()}; the lab answers so no client must.
+     */
+    public Map<String, Object> instanceDiscovery(LabHttpRequest request) {
+        String tenantOfAuthority = tenant.id();
+        List<String> endpoint = request.queryParameters().getOrDefault("authorization_endpoint", List.of());
+        if (!endpoint.isEmpty()) {
+            String[] parts = endpoint.get(0).replaceFirst("^https://[^/]+/", "").split("/");
+            if (parts.length > 0 && !parts[0].isEmpty()) {
+                tenantOfAuthority = parts[0];
+            }
+        }
+        Map<String, Object> cloud = new LinkedHashMap<>();
+        cloud.put("preferred_network", "login.microsoftonline.com");
+        cloud.put("preferred_cache", "login.windows.net");
+        cloud.put("aliases", List.of("login.microsoftonline.com", "login.windows.net", "login.microsoft.com",
+            "sts.windows.net"));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("tenant_discovery_endpoint", AUTHORITY + "/" + tenantOfAuthority
+            + "/v2.0/.well-known/openid-configuration");
+        body.put("api-version", "1.1");
+        body.put("metadata", List.of(cloud));
+        return body;
     }
 
     /** The v1.0 OpenID configuration; its issuer is the one in managed identity tokens. */
@@ -106,15 +145,9 @@ public final class EntraEndpoint implements LabHttpHandler {
     /** The published signing keys as a JWK set (RFC 7517); v2.0 entries also name their issuer. */
     public Map<String, Object> jwks(boolean v2) {
         List<Map<String, Object>> entries = new ArrayList<>();
-        Base64.Encoder b64url = Base64.getUrlEncoder().withoutPadding();
         for (SigningKey key : keys.published()) {
-            Map<String, Object> jwk = new LinkedHashMap<>();
-            jwk.put("kty", "RSA");
-            jwk.put("use", "sig");
-            jwk.put("kid", key.kid());
+            Map<String, Object> jwk = Jwk.rsa(key.kid(), key.publicKey());
             jwk.put("x5t", key.kid());
-            jwk.put("n", b64url.encodeToString(unsigned(key.publicKey().getModulus().toByteArray())));
-            jwk.put("e", b64url.encodeToString(unsigned(key.publicKey().getPublicExponent().toByteArray())));
             try {
                 jwk.put("x5c", List.of(Base64.getEncoder().encodeToString(key.certificate().getEncoded())));
             } catch (CertificateEncodingException e) {
@@ -126,15 +159,6 @@ public final class EntraEndpoint implements LabHttpHandler {
             entries.add(jwk);
         }
         return Map.of("keys", entries);
-    }
-
-    private static byte[] unsigned(byte[] twosComplement) {
-        if (twosComplement.length > 1 && twosComplement[0] == 0) {
-            byte[] out = new byte[twosComplement.length - 1];
-            System.arraycopy(twosComplement, 1, out, 0, out.length);
-            return out;
-        }
-        return twosComplement;
     }
 
     private static LabHttpResponse notFound() {

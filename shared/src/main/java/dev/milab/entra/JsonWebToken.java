@@ -35,6 +35,11 @@ public record JsonWebToken(Map<String, Object> header, Map<String, Object> claim
         header.put("alg", "RS256");
         header.put("x5t", kid);
         header.put("kid", kid);
+        return signWithHeader(header, claims, key);
+    }
+
+    /** Signs {@code claims} with RS256 under the given JOSE header (which must say {@code "alg":"RS256"}). */
+    public static String signWithHeader(Map<String, Object> header, Map<String, Object> claims, PrivateKey key) {
         String input = B64.encodeToString(Json.write(header).getBytes(StandardCharsets.UTF_8)) + "."
             + B64.encodeToString(Json.write(claims).getBytes(StandardCharsets.UTF_8));
         try {

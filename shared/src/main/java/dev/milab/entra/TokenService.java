@@ -24,12 +24,22 @@ public final class TokenService {
     private final SigningKeys keys;
     private final Clock clock;
     private final Supplier<Duration> managedIdentityLifetime;
+    private final Supplier<Duration> applicationLifetime;
 
     public TokenService(Tenant tenant, SigningKeys keys, Clock clock, Supplier<Duration> managedIdentityLifetime) {
+        this(tenant, keys, clock, managedIdentityLifetime, () -> Duration.ofHours(1));
+    }
+
+    /**
+     * @param applicationLifetime lifetime of client-credentials tokens (Entra ID issues them for 60 to 90 minutes)
+     */
+    public TokenService(Tenant tenant, SigningKeys keys, Clock clock, Supplier<Duration> managedIdentityLifetime,
+                        Supplier<Duration> applicationLifetime) {
         this.tenant = tenant;
         this.keys = keys;
         this.clock = clock;
         this.managedIdentityLifetime = managedIdentityLifetime;
+        this.applicationLifetime = applicationLifetime;
     }
 
     public Tenant tenant() {
@@ -50,10 +60,28 @@ public final class TokenService {
         if (!identity.kind().isManagedIdentity()) {
             throw new IllegalArgumentException(identity.displayName() + " is not a managed identity");
         }
+        return issueV1(identity, resource, managedIdentityLifetime.get(), "2", identity.resourceId());
+    }
+
+    /**
+     * Issues an application's access token from the client-credentials grant: a v1.0 token for the requested
+     * resource (ARM, Key Vault and SQL take v1.0 tokens), as Entra ID issues it to a service principal.
+     *
+     * @param appidacr how the client authenticated: {@code "1"} client secret, {@code "2"} certificate or assertion
+     */
+    public IssuedToken issueApplicationToken(ServicePrincipal application, String resource, String appidacr) {
+        if (application.kind() != ServicePrincipal.Kind.APPLICATION) {
+            throw new IllegalArgumentException(application.displayName() + " is not an application");
+        }
+        return issueV1(application, resource, applicationLifetime.get(), appidacr, null);
+    }
+
+    private IssuedToken issueV1(ServicePrincipal principal, String resource, Duration lifetime, String appidacr,
+                                String managedIdentityResourceId) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         // Entra ID back-dates nbf and iat by five minutes to absorb clock skew.
         Instant notBefore = now.minus(Duration.ofMinutes(5));
-        Instant expiresOn = now.plus(managedIdentityLifetime.get());
+        Instant expiresOn = now.plus(lifetime);
         SigningKey key = keys.current();
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("aud", resource);
@@ -62,19 +90,21 @@ public final class TokenService {
         claims.put("nbf", notBefore.getEpochSecond());
         claims.put("exp", expiresOn.getEpochSecond());
         claims.put("aio", opaque(48));
-        claims.put("appid", identity.appId());
-        claims.put("appidacr", "2");
+        claims.put("appid", principal.appId());
+        claims.put("appidacr", appidacr);
         claims.put("idp", tenant.v1Issuer());
         claims.put("idtyp", "app");
-        claims.put("oid", identity.objectId());
+        claims.put("oid", principal.objectId());
         claims.put("rh", "0." + opaque(60) + ".");
-        claims.put("sub", identity.objectId());
+        claims.put("sub", principal.objectId());
         claims.put("tid", tenant.id());
         claims.put("uti", opaque(16));
         claims.put("ver", "1.0");
-        claims.put("xms_mirid", identity.resourceId());
+        if (managedIdentityResourceId != null) {
+            claims.put("xms_mirid", managedIdentityResourceId);
+        }
         String jwt = JsonWebToken.sign(claims, key.kid(), key.keyPair().getPrivate());
-        return new IssuedToken(jwt, resource, notBefore, notBefore, expiresOn, key.kid(), identity);
+        return new IssuedToken(jwt, resource, notBefore, notBefore, expiresOn, key.kid(), principal);
     }
 
     /** A fresh token id ({@code uti}) or opaque value; these carry no meaning a client may rely on. */

@@ -3,7 +3,9 @@ package dev.milab.entra;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import dev.milab.entra.InvalidTokenException.Reason;
@@ -20,6 +22,13 @@ public final class TokenValidator {
     private final SigningKeys keys;
     private final Clock clock;
     private final Supplier<Duration> clockSkew;
+    /**
+     * Tokens whose signature already verified, by their text. A client presents the same token until it expires,
+     * so this saves an RSA verification per request; every other check still runs on every request, and a hit
+     * counts only while the signing key is still published.
+     */
+    private final Map<String, JsonWebToken> verified = new ConcurrentHashMap<>();
+    private static final int VERIFIED_CACHE_LIMIT = 10_000;
 
     public TokenValidator(Tenant tenant, SigningKeys keys, Clock clock, Supplier<Duration> clockSkew) {
         this.tenant = tenant;
@@ -33,6 +42,18 @@ public final class TokenValidator {
      * with and without trailing slash, where the resource accepts both).
      */
     public ValidatedToken validate(String token, Set<String> acceptedAudiences) throws InvalidTokenException {
+        JsonWebToken jwt = token == null ? null : verified.get(token);
+        if (jwt == null || keys.publishedKey(jwt.headerString("kid")).isEmpty()) {
+            jwt = verifySignature(token);
+            if (verified.size() >= VERIFIED_CACHE_LIMIT) {
+                verified.clear();
+            }
+            verified.put(token, jwt);
+        }
+        return checkClaims(jwt, acceptedAudiences);
+    }
+
+    private JsonWebToken verifySignature(String token) throws InvalidTokenException {
         JsonWebToken jwt;
         try {
             jwt = JsonWebToken.parse(token);
@@ -52,6 +73,10 @@ public final class TokenValidator {
         if (!jwt.verifies(key.publicKey())) {
             throw new InvalidTokenException(Reason.BAD_SIGNATURE, "The token's signature is invalid.");
         }
+        return jwt;
+    }
+
+    private ValidatedToken checkClaims(JsonWebToken jwt, Set<String> acceptedAudiences) throws InvalidTokenException {
         String issuer = jwt.claimString("iss");
         if (!tenant.v1Issuer().equals(issuer) && !tenant.v2Issuer().equals(issuer)) {
             throw new InvalidTokenException(Reason.WRONG_ISSUER, "The token's issuer '" + issuer + "' is invalid.");

@@ -1,16 +1,12 @@
 package dev.milab.imds;
 
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.milab.arm.ResourceGraph;
@@ -35,7 +31,7 @@ import dev.milab.lab.LabSettings;
  */
 public final class InstanceMetadataService implements LabHttpHandler {
 
-    static final String TOKEN_PATH = "/metadata/identity/oauth2/token";
+    public static final String TOKEN_PATH = "/metadata/identity/oauth2/token";
     static final String INSTANCE_PATH = "/metadata/instance";
 
     /** api-versions IMDS accepts, newest first (Microsoft Learn, "Supported API versions"). */
@@ -52,8 +48,6 @@ public final class InstanceMetadataService implements LabHttpHandler {
     /** Azure's IMDS names itself in a Server header. */
     private static final Map<String, String> SERVER_HEADER = Map.of("Server", "IMDS/150.870.65.1854");
 
-    private static final Duration CACHE_REFRESH_MARGIN = Duration.ofMinutes(5);
-
     private final String resourceGroup;
     private final String vmName;
     private final ResourceGraph graph;
@@ -63,7 +57,7 @@ public final class InstanceMetadataService implements LabHttpHandler {
     private final Clock clock;
     private volatile VirtualMachine lastKnown;
 
-    private final Map<String, CachedToken> tokenCache = new ConcurrentHashMap<>();
+    private final ManagedIdentityTokenCache tokenCache;
     private final Deque<Integer> faults = new ArrayDeque<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private long windowSecond;
@@ -79,6 +73,7 @@ public final class InstanceMetadataService implements LabHttpHandler {
         this.resources = resources;
         this.settings = settings;
         this.clock = clock;
+        this.tokenCache = new ManagedIdentityTokenCache(tokens, settings, clock);
     }
 
     public String vmName() {
@@ -224,42 +219,9 @@ public final class InstanceMetadataService implements LabHttpHandler {
                 + "application has not been installed by the administrator of the tenant or consented to by any "
                 + "user in the tenant. You might have sent your authentication request to the wrong tenant.");
         }
-        IssuedToken issued = cachedOrNew(identity, known.get());
-        Instant now = clock.instant();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("access_token", issued.accessToken());
-        body.put("refresh_token", "");
-        body.put("expires_in", Long.toString(Math.max(0, Duration.between(now, issued.expiresOn()).getSeconds())));
-        body.put("expires_on", Long.toString(issued.expiresOn().getEpochSecond()));
-        body.put("ext_expires_in", Long.toString(Math.max(0, Duration.between(now, issued.expiresOn()).getSeconds())));
-        body.put("not_before", Long.toString(issued.notBefore().getEpochSecond()));
-        body.put("resource", issued.resource());
-        body.put("token_type", "Bearer");
-        body.put("client_id", identity.appId());
+        IssuedToken issued = tokenCache.tokenFor(identity, known.get());
+        Map<String, Object> body = tokenCache.responseBody(issued);
         return LabHttpResponse.json(200, Json.write(body), SERVER_HEADER);
-    }
-
-    /**
-     * Tokens are cached per identity and resource, as the platform does: the same token comes back until it is
-     * close to expiry, the signing key changes, or the identity's principal is gone.
-     */
-    private IssuedToken cachedOrNew(ServicePrincipal identity, String resource) {
-        String key = identity.objectId() + "|" + resource.toLowerCase(Locale.ROOT);
-        Instant now = clock.instant();
-        String currentKid = tokens.keys().current().kid();
-        Duration lifetime = settings.managedIdentityTokenLifetime();
-        Duration margin = lifetime.compareTo(CACHE_REFRESH_MARGIN.multipliedBy(2)) < 0
-            ? lifetime.dividedBy(2) : CACHE_REFRESH_MARGIN;
-        // The lifetime setting in force at issue is kept with the token: the token's own times cannot tell it,
-        // since Entra ID back-dates iat and nbf.
-        return tokenCache.compute(key, (k, cached) -> cached != null && cached.lifetime().equals(lifetime)
-            && cached.token().kid().equals(currentKid) && !now.isBefore(cached.token().notBefore())
-            && now.plus(margin).isBefore(cached.token().expiresOn())
-            ? cached : new CachedToken(tokens.issueManagedIdentityToken(identity, resource), lifetime)).token();
-    }
-
-    /** A cached token and the token lifetime setting it was issued under. */
-    private record CachedToken(IssuedToken token, Duration lifetime) {
     }
 
     private static boolean matches(ServicePrincipal sp, String clientId, String objectId, String resourceId) {

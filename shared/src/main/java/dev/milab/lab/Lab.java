@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,25 +20,43 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.milab.arm.BuiltInRoles;
+import dev.milab.arm.RbacEvaluator;
 import dev.milab.arm.ResourceGraph;
 import dev.milab.arm.ResourceIds;
+import dev.milab.arm.ResourceManagerEndpoint;
+import dev.milab.arm.RoleAssignment;
+import dev.milab.arm.RoleDefinition;
+import dev.milab.arm.SqlServer;
 import dev.milab.arm.UserAssignedIdentity;
 import dev.milab.arm.VirtualMachine;
+import dev.milab.entra.Application;
 import dev.milab.entra.Directory;
 import dev.milab.entra.EntraEndpoint;
+import dev.milab.entra.NewClientSecret;
 import dev.milab.entra.ResourceApplications;
 import dev.milab.entra.SigningKeys;
 import dev.milab.entra.Tenant;
+import dev.milab.entra.ExternalIdentityProvider;
+import dev.milab.entra.FederatedCredential;
+import dev.milab.entra.TokenEndpoint;
 import dev.milab.entra.TokenService;
 import dev.milab.entra.TokenValidator;
 import dev.milab.http.LabHttpServer;
+import dev.milab.entra.ServicePrincipal;
+import dev.milab.imds.AppServiceIdentityEndpoint;
+import dev.milab.imds.ArcIdentityEndpoint;
 import dev.milab.imds.InstanceMetadataService;
+import dev.milab.imds.ManagedIdentityTokenCache;
+import dev.milab.keyvault.KeyVault;
+import dev.milab.keyvault.KeyVaultEndpoint;
+import dev.milab.keyvault.SecretStore;
 import dev.milab.routing.LabHttpClientProvider;
 import dev.milab.routing.LabRouting;
 import dev.milab.routing.Route;
 import dev.milab.routing.RouteTable;
 import dev.milab.sql.AzureSql;
-import dev.milab.sql.SqlServer;
+import dev.milab.sql.EntraAdmin;
 import dev.milab.tls.LabCertificateAuthority;
 import dev.milab.tls.LabTls;
 
@@ -57,6 +76,8 @@ public final class Lab implements AutoCloseable {
 
     public static final String DEFAULT_RESOURCE_GROUP = "rg-lab";
     public static final String DEFAULT_LOCATION = "westeurope";
+    /** Display name of the lab's admin application (Owner of the subscription). */
+    public static final String ADMIN_APPLICATION_NAME = "milab-admin";
     public static final String IMDS_HOST = "169.254.169.254";
     /** The Azure host names the gateway answers for. */
     public static final List<String> GATEWAY_HOSTS = List.of("login.microsoftonline.com", "management.azure.com",
@@ -70,8 +91,12 @@ public final class Lab implements AutoCloseable {
     private final SigningKeys signingKeys;
     private final TokenService tokens;
     private final TokenValidator validator;
+    private final TokenEndpoint tokenEndpoint;
+    private final Application adminApplication;
+    private final NewClientSecret adminSecret;
     private final ResourceApplications resourceApplications = new ResourceApplications();
     private final ResourceGraph resources;
+    private final RbacEvaluator rbac;
     private final LabTls tls;
     private final LabTls.TrustFiles trustFiles;
     private final Path stateDirectory;
@@ -79,10 +104,23 @@ public final class Lab implements AutoCloseable {
     private final HostDispatcher gatewayDispatcher = new HostDispatcher();
     private final LabHttpServer gateway;
     private final Map<String, VmEndpoint> imds = new ConcurrentHashMap<>();
+    private final Map<String, KeyVault> keyVaults = new ConcurrentHashMap<>();
+    private final Map<String, ManagedHost> hosts = new ConcurrentHashMap<>();
+    private final Path arcKeyDirectory;
+
+    /**
+     * A host that is not a VM but has a managed identity (an Arc-enabled server, an App Service app): its identity,
+     * its identity endpoint, and the settings its platform gives a process there.
+     */
+    private record ManagedHost(ServicePrincipal identity, LabHttpServer server, Map<String, String> platformSettings,
+                               Runnable onClose) {
+    }
     private final int imdsPortBase;
     private final AtomicInteger nextImdsPort = new AtomicInteger();
     private final AzureSql sql;
     private volatile boolean closed;
+
+    private final Map<String, ExternalIdentityProvider> identityProviders = new ConcurrentHashMap<>();
 
     /** A VM's IMDS: the handler and the server it runs in. */
     private record VmEndpoint(InstanceMetadataService service, LabHttpServer server) {
@@ -93,9 +131,13 @@ public final class Lab implements AutoCloseable {
         this.subscriptionId = b.subscriptionId;
         this.directory = new Directory(tenant);
         this.signingKeys = new SigningKeys(clock, settings::keyPrepublishPeriod, settings::retiredKeyRetention);
-        this.tokens = new TokenService(tenant, signingKeys, clock, settings::managedIdentityTokenLifetime);
-        this.validator = new TokenValidator(tenant, signingKeys, clock, settings::validationClockSkew);
+        this.tokens = new TokenService(tenant, signingKeys, clock, settings::managedIdentityTokenLifetime,
+            settings::applicationTokenLifetime);
         this.resources = new ResourceGraph(subscriptionId, directory);
+        this.tokenEndpoint = new TokenEndpoint(tenant, directory, tokens, resourceApplications, clock,
+            issuer -> Optional.ofNullable(identityProviders.get(issuer)), this::federatedManagedIdentity);
+        this.validator = new TokenValidator(tenant, signingKeys, clock, settings::validationClockSkew);
+        this.rbac = new RbacEvaluator(resources, clock, settings::roleAssignmentPropagationDelay);
         this.stateDirectory = b.stateDirectory;
         LabCertificateAuthority ca = b.keepCaOnDisk ? LabCertificateAuthority.loadOrCreate(stateDirectory)
             : LabCertificateAuthority.create();
@@ -103,10 +145,20 @@ public final class Lab implements AutoCloseable {
         this.trustFiles = tls.exportTrust(stateDirectory);
         this.executor = newExecutor();
         this.imdsPortBase = b.imdsPortBase;
-        gatewayDispatcher.bind("login.microsoftonline.com", new EntraEndpoint(tenant, signingKeys));
+        this.arcKeyDirectory = b.arcKeyDirectory;
+        EntraEndpoint entra = new EntraEndpoint(tenant, signingKeys, tokenEndpoint);
+        gatewayDispatcher.bind("login.microsoftonline.com", entra);
         // curl https://127.0.0.1:port/... without --connect-to reaches Entra ID's discovery documents
-        gatewayDispatcher.bind("127.0.0.1", new EntraEndpoint(tenant, signingKeys));
-        gatewayDispatcher.bind("localhost", new EntraEndpoint(tenant, signingKeys));
+        gatewayDispatcher.bind("127.0.0.1", entra);
+        gatewayDispatcher.bind("localhost", entra);
+        // The learner's own identity on the admin workstation: the lab's one deliberate client secret.
+        this.adminApplication = directory.registerApplication(ADMIN_APPLICATION_NAME);
+        this.adminSecret = directory.addClientSecret(adminApplication.appId(), "lab admin workstation",
+            clock.instant(), Duration.ofDays(365));
+        gatewayDispatcher.bind("management.azure.com", new ResourceManagerEndpoint(resources, validator, rbac, clock));
+        gatewayDispatcher.bind("*.vault.azure.net", new KeyVaultEndpoint(tenant, validator,
+            name -> keyVaults.get(name.toLowerCase(java.util.Locale.ROOT)),
+            rbac::isDataActionAllowed));
         this.gateway = LabHttpServer.start(b.gatewayPort, tls.serverContext(), executor, gatewayDispatcher, null);
         this.sql = new AzureSql(tenant, directory, validator, tls.serverContext(), b.sqlPort);
         resources.addListener(new ResourceGraph.Listener() {
@@ -114,8 +166,29 @@ public final class Lab implements AutoCloseable {
             public void virtualMachineCreated(VirtualMachine vm) {
                 startImds(vm);
             }
+
+            @Override
+            public void sqlServerChanged(SqlServer server) {
+                // What ARM says about a server (its databases, its Entra admin) is what the TDS endpoint enforces.
+                SqlServer.SqlEntraAdmin admin = server.entraAdmin();
+                sql.applyResourceManagerState(server.name(), server.databases(), admin == null ? null
+                    : new EntraAdmin(admin.login(), admin.sid(), admin.sid()));
+            }
+
+            @Override
+            public void keyVaultChanged(dev.milab.arm.KeyVault vault) {
+                // A vault created or changed through ARM (or the shorthand) gets its data plane; secrets stay.
+                keyVaults.compute(vault.name().toLowerCase(java.util.Locale.ROOT), (k, old) -> new KeyVault(
+                    vault.name(), vault.id(), vault.location(), vault.enableRbacAuthorization(),
+                    old == null ? new SecretStore(clock) : old.secrets()));
+            }
         });
         resources.createResourceGroup(DEFAULT_RESOURCE_GROUP, DEFAULT_LOCATION);
+        // Set up before anyone could be waiting for propagation, so it counts from the start.
+        resources.createRoleAssignment(new RoleAssignment(UUID.randomUUID().toString(),
+            ResourceIds.subscription(subscriptionId), BuiltInRoles.OWNER.name(),
+            adminApplication.servicePrincipal().objectId(), "ServicePrincipal", "The lab's admin workstation",
+            clock.instant().minus(Duration.ofDays(1)), adminApplication.servicePrincipal().objectId()));
     }
 
     public static Builder builder() {
@@ -162,6 +235,98 @@ public final class Lab implements AutoCloseable {
     /** The validator every lab resource runs on bearer tokens. */
     public TokenValidator tokenValidator() {
         return validator;
+    }
+
+    /** Azure RBAC for every lab service: the one authority on who may do what where. */
+    public RbacEvaluator rbac() {
+        return rbac;
+    }
+
+    /**
+     * Seeding shorthand: grants {@code role} to a principal at {@code scope}, as "IAM -> Add role assignment" does,
+     * subject to the lab's propagation delay like any other assignment.
+     */
+    public RoleAssignment grantRole(String principalObjectId, RoleDefinition role, String scope) {
+        return resources.createRoleAssignment(new RoleAssignment(UUID.randomUUID().toString(), scope, role.name(),
+            principalObjectId, "ServicePrincipal", null, clock.instant(), admin().objectId()));
+    }
+
+    /** The default resource group's id, a scope for {@link #grantRole}. */
+    public String defaultResourceGroupId() {
+        return ResourceIds.resourceGroup(subscriptionId, DEFAULT_RESOURCE_GROUP);
+    }
+
+    /** Shorthand: creates a SQL server (administrator login {@code sqladmin}) in the default resource group. */
+    public SqlServer createSqlServer(String name) {
+        return resources.createSqlServer(DEFAULT_RESOURCE_GROUP, name, "sqladmin");
+    }
+
+    /** Shorthand: creates a database on a SQL server of the default resource group. */
+    public SqlServer createSqlDatabase(String serverName, String database) {
+        return resources.createSqlDatabase(DEFAULT_RESOURCE_GROUP, serverName, database);
+    }
+
+    /** Entra ID's token endpoint (client credentials), where further client authentications plug in. */
+    public TokenEndpoint tokenEndpoint() {
+        return tokenEndpoint;
+    }
+
+    /**
+     * The lab's admin principal: an application with a client secret, Owner of the subscription. It stands for the
+     * learner signed in on the admin workstation. Its secret is the one "before" secret the lab keeps on purpose.
+     */
+    public AdminPrincipal admin() {
+        return new AdminPrincipal(tenant.id(), adminApplication.appId(), adminSecret.value(),
+            adminApplication.servicePrincipal().objectId());
+    }
+
+    /**
+     * The settings, as environment variables, of the admin workstation: {@code DefaultAzureCredential} finds the
+     * admin principal through {@code AZURE_CLIENT_ID}, {@code AZURE_CLIENT_SECRET} and {@code AZURE_TENANT_ID}, and the
+     * lab's routing sends Azure's host names to the gateway. No IMDS route: the workstation is not a VM.
+     */
+    public Map<String, String> adminEnvironment() {
+        Map<String, String> env = offAzureEnvironment();
+        AdminPrincipal admin = admin();
+        env.put("AZURE_TENANT_ID", admin.tenantId());
+        env.put("AZURE_CLIENT_ID", admin.clientId());
+        env.put("AZURE_CLIENT_SECRET", admin.clientSecret());
+        env.put("AZURE_SUBSCRIPTION_ID", subscriptionId);
+        return env;
+    }
+
+    /**
+     * The settings of a machine outside Azure with no identity of its own (a workstation, an on-premises server):
+     * the lab's HTTP client with routes to Azure's host names and the lab CA. Credentials come on top.
+     */
+    public Map<String, String> offAzureEnvironment() {
+        return routingEnvironment(routesForWorkstation());
+    }
+
+    /** The lab's HTTP client, these routes, and the lab CA to trust. */
+    private Map<String, String> routingEnvironment(RouteTable routes) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("AZURE_HTTP_CLIENT_IMPLEMENTATION", LabHttpClientProvider.class.getName());
+        env.put(RouteTable.ROUTES_SETTING, routes.routesSetting());
+        env.put(RouteTable.CA_FILE_SETTING, trustFiles.caPem().toString());
+        return env;
+    }
+
+    /**
+     * Runs {@code mainClass} on a machine outside Azure named {@code hostName}: {@link #offAzureEnvironment()} plus
+     * {@code settings} (for example a workload identity's {@code AZURE_FEDERATED_TOKEN_FILE}).
+     */
+    public VmProcess launchOffAzure(String hostName, Map<String, String> settings, String mainClass, List<String> args,
+                                    PrintStream echo) {
+        Map<String, String> env = offAzureEnvironment();
+        env.putAll(settings);
+        return VmProcess.start(hostName, env, VmProcess.currentClassPath(), mainClass, args, echo);
+    }
+
+    /** Runs {@code mainClass} on the admin workstation: a new JVM with {@link #adminEnvironment()}. */
+    public VmProcess launchOnWorkstation(String mainClass, List<String> args, PrintStream echo) {
+        return VmProcess.start("workstation", adminEnvironment(), VmProcess.currentClassPath(), mainClass,
+            args, echo);
     }
 
     public ResourceApplications resourceApplications() {
@@ -216,9 +381,118 @@ public final class Lab implements AutoCloseable {
             ResourceIds.userAssignedIdentity(subscriptionId, DEFAULT_RESOURCE_GROUP, identityName));
     }
 
+    /**
+     * Creates a key vault with Azure RBAC as its permission model, in the default resource group; its secrets are at
+     * {@code https://{name}.vault.azure.net}.
+     */
+    public KeyVault createKeyVault(String name) {
+        String key = name.toLowerCase(java.util.Locale.ROOT);
+        if (!SecretStore.NAME.matcher(name).matches() || name.length() < 3 || name.length() > 24) {
+            throw new IllegalArgumentException("A vault name has 3-24 letters, digits and dashes: " + name);
+        }
+        // The vault is a resource in the graph (ARM lists it, RBAC scopes name it); its data plane follows it.
+        if (resources.keyVaultByName(name).isEmpty()) {
+            resources.putKeyVault(DEFAULT_RESOURCE_GROUP, name, DEFAULT_LOCATION, "standard", true, 90, Map.of());
+        }
+        return keyVaults.get(key);
+    }
+
+    public Optional<KeyVault> keyVault(String name) {
+        return Optional.ofNullable(keyVaults.get(name.toLowerCase(java.util.Locale.ROOT)));
+    }
+
+    /**
+     * Creates an Azure Arc-enabled server ("an on-premises server connected to Azure") with its system-assigned
+     * identity and its own HIMDS on loopback. A process there gets the agent's {@code IDENTITY_ENDPOINT} and
+     * {@code IMDS_ENDPOINT}, which is how MSAL recognises Arc.
+     */
+    public ServicePrincipal createArcServer(String name) {
+        return createHost(name, "Microsoft.HybridCompute/machines", identity -> {
+            ArcIdentityEndpoint endpoint = new ArcIdentityEndpoint(name, () -> directory.byObjectId(identity.objectId()),
+                new ManagedIdentityTokenCache(tokens, settings, clock), resourceApplications, arcKeyDirectory, clock);
+            return new HostEndpoint(endpoint, base -> Map.of("IDENTITY_ENDPOINT", base + InstanceMetadataService.TOKEN_PATH,
+                "IMDS_ENDPOINT", base), endpoint::close);
+        });
+    }
+
+    /**
+     * Creates an App Service app with a system-assigned identity. A process there gets {@code IDENTITY_ENDPOINT}
+     * and {@code IDENTITY_HEADER}, as App Service and Functions give their apps.
+     */
+    public ServicePrincipal createAppServiceApp(String name) {
+        return createHost(name, "Microsoft.Web/sites", identity -> {
+            String header = UUID.randomUUID().toString().toUpperCase(java.util.Locale.ROOT);
+            AppServiceIdentityEndpoint endpoint = new AppServiceIdentityEndpoint(header,
+                () -> directory.byObjectId(identity.objectId()).map(List::of).orElse(List.of()),
+                new ManagedIdentityTokenCache(tokens, settings, clock), resourceApplications);
+            return new HostEndpoint(endpoint, base -> Map.of("IDENTITY_ENDPOINT", base + "/msi/token",
+                "IDENTITY_HEADER", header), () -> { });
+        });
+    }
+
+    /** How a kind of host serves its identity. */
+    private record HostEndpoint(dev.milab.http.LabHttpHandler handler,
+                                java.util.function.Function<String, Map<String, String>> settingsForBase,
+                                Runnable onClose) {
+    }
+
+    private ServicePrincipal createHost(String name, String resourceType,
+                                        java.util.function.Function<ServicePrincipal, HostEndpoint> endpoint) {
+        return hosts.computeIfAbsent(name.toLowerCase(java.util.Locale.ROOT), k -> {
+            String resourceId = ResourceIds.resourceGroup(subscriptionId, DEFAULT_RESOURCE_GROUP) + "/providers/"
+                + resourceType + "/" + name;
+            ServicePrincipal identity = directory.createManagedIdentity(name,
+                ServicePrincipal.Kind.SYSTEM_ASSIGNED_MANAGED_IDENTITY, ResourceIds.tokenForm(resourceId));
+            HostEndpoint e = endpoint.apply(identity);
+            LabHttpServer server = LabHttpServer.start(0, null, executor, e.handler(), null);
+            return new ManagedHost(identity, server, e.settingsForBase().apply(server.baseUri().toString()),
+                e.onClose());
+        }).identity();
+    }
+
+    /** Why Arc key files cannot be written here (MSAL reads them only from /var/opt/azcmagent/tokens/), if so. */
+    public Optional<String> arcKeyFileProblem() {
+        return ArcIdentityEndpoint.keyDirectoryProblem(arcKeyDirectory);
+    }
+
+    /**
+     * The settings of a process on an Arc-enabled server or App Service app: what its platform sets (identity
+     * endpoint), and routes to Azure's host names (there is no IMDS there).
+     */
+    public Map<String, String> hostEnvironment(String name) {
+        ManagedHost host = hosts.get(name.toLowerCase(java.util.Locale.ROOT));
+        if (host == null) {
+            throw new IllegalArgumentException("No Arc-enabled server or App Service app named " + name);
+        }
+        Map<String, String> env = offAzureEnvironment();
+        env.putAll(host.platformSettings());
+        env.put("MILAB_HOST_NAME", name);
+        return env;
+    }
+
+    /** Runs {@code mainClass} on an Arc-enabled server or App Service app, in its own JVM. */
+    public VmProcess launchOnHost(String name, String mainClass, List<String> args, PrintStream echo) {
+        return VmProcess.start(name, hostEnvironment(name), VmProcess.currentClassPath(), mainClass, args, echo);
+    }
+
     /** Shorthand: deletes a VM of the default resource group. */
     public boolean deleteVirtualMachine(String vmName) {
         return resources.deleteVirtualMachine(DEFAULT_RESOURCE_GROUP, vmName);
+    }
+
+    /**
+     * Hosts an external OpenID Connect issuer (for example an on-premises identity provider or a CI system) whose
+     * tokens workloads can exchange for Entra ID tokens through federated identity credentials.
+     */
+    public ExternalIdentityProvider createExternalIdentityProvider(String issuer) {
+        return identityProviders.computeIfAbsent(issuer, i -> new ExternalIdentityProvider(i, clock));
+    }
+
+    /** A user-assigned identity that has federated credentials, as a client of the token endpoint. */
+    private Optional<TokenEndpoint.FederatedClient> federatedManagedIdentity(String clientId) {
+        return resources.userAssignedIdentities().stream().filter(u -> u.clientId().equalsIgnoreCase(clientId))
+            .findFirst().map(u -> new TokenEndpoint.FederatedClient(u.principal(), u.federatedCredentials().stream()
+                .map(f -> new FederatedCredential(f.name(), f.issuer(), f.subject(), f.audiences())).toList()));
     }
 
     /**
@@ -251,10 +525,7 @@ public final class Lab implements AutoCloseable {
      * {@code DefaultAzureCredential}'s connection probe.
      */
     public Map<String, String> vmEnvironment(String vmName) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("AZURE_HTTP_CLIENT_IMPLEMENTATION", LabHttpClientProvider.class.getName());
-        env.put(RouteTable.ROUTES_SETTING, routesFor(vmName).routesSetting());
-        env.put(RouteTable.CA_FILE_SETTING, trustFiles.caPem().toString());
+        Map<String, String> env = routingEnvironment(routesFor(vmName));
         env.put("AZURE_POD_IDENTITY_AUTHORITY_HOST", imdsAddress(vmName).toString());
         env.put("MILAB_VM_NAME", vmName);
         return env;
@@ -265,7 +536,7 @@ public final class Lab implements AutoCloseable {
      * {@link #vmEnvironment(String)}. Output is echoed to {@code echo} (may be null) with a {@code [vm]} prefix.
      */
     public VmProcess launchOnVm(String vmName, String mainClass, List<String> args, PrintStream echo) {
-        return launchOnVm(vmName, System.getProperty("java.class.path"), mainClass, args, echo);
+        return launchOnVm(vmName, VmProcess.currentClassPath(), mainClass, args, echo);
     }
 
     /** As {@link #launchOnVm(String, String, List, PrintStream)}, with an explicit class path. */
@@ -316,6 +587,10 @@ public final class Lab implements AutoCloseable {
         gateway.close();
         sql.close();
         imds.values().forEach(e -> e.server().close());
+        hosts.values().forEach(h -> {
+            h.server().close();
+            h.onClose().run();
+        });
         executor.shutdownNow();
     }
 
@@ -339,6 +614,7 @@ public final class Lab implements AutoCloseable {
         private int sqlPort;
         private Path stateDirectory;
         private boolean keepCaOnDisk;
+        private Path arcKeyDirectory = ArcIdentityEndpoint.LINUX_KEY_DIRECTORY;
         private String tenantId = UUID.randomUUID().toString();
         private String subscriptionId = UUID.randomUUID().toString();
 
@@ -375,6 +651,12 @@ public final class Lab implements AutoCloseable {
             return this;
         }
 
+        /** Where Arc-enabled servers write key files; MSAL accepts only the default, /var/opt/azcmagent/tokens. */
+        public Builder arcKeyDirectory(Path directory) {
+            this.arcKeyDirectory = directory;
+            return this;
+        }
+
         public Builder tenantId(String id) {
             this.tenantId = UUID.fromString(id).toString();
             return this;
@@ -408,13 +690,8 @@ public final class Lab implements AutoCloseable {
         return sql.port();
     }
 
-    /** Shorthand: creates a logical SQL server, {@code name}.database.windows.net. */
-    public SqlServer createSqlServer(String name) {
-        return sql.createServer(name);
-    }
-
-    /** A logical SQL server created before. */
-    public SqlServer sqlServer(String name) {
+    /** A SQL server's database side (databases, contained users, admins), once created through ARM or azureSql(). */
+    public dev.milab.sql.SqlServer sqlServer(String name) {
         return sql.server(name).orElseThrow(() -> new IllegalArgumentException("No SQL server named " + name));
     }
 

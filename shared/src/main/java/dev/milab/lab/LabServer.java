@@ -64,6 +64,28 @@ public final class LabServer {
         lab.enableSystemAssignedIdentity("vm1");
     }
 
+    /**
+     * Writes the admin workstation's settings ({@link Lab#adminEnvironment()}) to {@code admin.env} in the state
+     * directory, readable by its owner only: it holds the lab's one deliberate client secret.
+     */
+    static Path writeAdminEnvironment(Lab lab) {
+        Path file = lab.trustFiles().caPem().resolveSibling("admin.env");
+        StringBuilder text = new StringBuilder("# The lab's admin principal (Owner of the subscription). Lab only.\n");
+        lab.adminEnvironment().forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+        try {
+            java.nio.file.Files.writeString(file, text);
+            try {
+                java.nio.file.Files.setPosixFilePermissions(file,
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system (Windows): the file keeps the directory's permissions
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return file;
+    }
+
     static void printBanner(Lab lab, PrintStream out) {
         VirtualMachine vm1 = lab.virtualMachine("vm1").orElseThrow();
         String resource = URLEncoder.encode("https://management.azure.com/", StandardCharsets.UTF_8);
@@ -77,6 +99,8 @@ public final class LabServer {
             out.printf(row, "IMDS " + vm.name() + ":", lab.imdsAddress(vm.name()) + "  identity: " + vm.identityType()
                 + (vm.systemAssigned() != null ? " (principalId " + vm.systemAssigned().objectId() + ")" : ""));
         }
+        out.printf(row, "Admin (Owner):", writeAdminEnvironment(lab) + "  (AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, "
+            + "AZURE_TENANT_ID for DefaultAzureCredential)");
         out.printf(row, "Trust (PEM):", lab.trustFiles().caPem());
         out.printf(row, "Trust (PKCS12):", lab.trustFiles().trustStore() + " (password "
             + lab.trustFiles().trustStorePassword() + ")");

@@ -15,6 +15,37 @@ public final class LabSettings {
     private volatile boolean imdsThrottling = false;
     private volatile int imdsRequestsPerSecond = 20;
     private volatile int imdsConcurrentRequests = 5;
+    private volatile Duration applicationTokenLifetime = Duration.ofHours(1);
+    private volatile Duration roleAssignmentPropagationDelay = Duration.ZERO;
+
+    /**
+     * Lifetime of tokens from the client-credentials grant (Entra ID issues them for 60 to 90 minutes; the lab
+     * uses one hour).
+     */
+    public Duration applicationTokenLifetime() {
+        return applicationTokenLifetime;
+    }
+
+    public LabSettings applicationTokenLifetime(Duration lifetime) {
+        if (lifetime.isNegative() || lifetime.isZero()) {
+            throw new IllegalArgumentException("A token lifetime must be positive");
+        }
+        this.applicationTokenLifetime = lifetime;
+        return this;
+    }
+
+    /**
+     * How long after it is created a role assignment starts to count. Azure documents that changes can take up to
+     * 10 minutes to take effect; the lab's default is none, and a demo sets a few seconds to show the delay.
+     */
+    public Duration roleAssignmentPropagationDelay() {
+        return roleAssignmentPropagationDelay;
+    }
+
+    public LabSettings roleAssignmentPropagationDelay(Duration delay) {
+        this.roleAssignmentPropagationDelay = nonNegative(delay);
+        return this;
+    }
 
     /**
      * Lifetime of managed identity tokens. Azure issues them for about 24 hours (expires_in 86399) and they

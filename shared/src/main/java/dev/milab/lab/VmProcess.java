@@ -1,11 +1,15 @@
 package dev.milab.lab;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,6 +61,28 @@ public final class VmProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start a JVM for " + vmName, e);
         }
+    }
+
+    /**
+     * The class path of the code running now. Under {@code mvn exec:java} the JVM's {@code java.class.path} is
+     * Maven's own launcher, and the project's classes come from the context class loader; use its URLs then.
+     */
+    public static String currentClassPath() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        String jvmPath = System.getProperty("java.class.path");
+        if (loader instanceof URLClassLoader urls && urls.getURLs().length > 0
+            && jvmPath.contains("plexus-classworlds")) {
+            List<String> entries = new ArrayList<>();
+            for (URL url : urls.getURLs()) {
+                try {
+                    entries.add(Path.of(url.toURI()).toString());
+                } catch (URISyntaxException | IllegalArgumentException e) {
+                    // not a file URL: a child JVM could not use it anyway
+                }
+            }
+            return String.join(File.pathSeparator, entries);
+        }
+        return jvmPath;
     }
 
     public String vmName() {

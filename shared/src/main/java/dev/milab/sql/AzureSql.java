@@ -58,6 +58,21 @@ public final class AzureSql implements AutoCloseable {
         return server;
     }
 
+    /**
+     * Brings a server in line with Resource Manager's view of it (created, databases added, Entra admin set or
+     * removed); contained users and the SQL administrator's password stay as they are.
+     */
+    public SqlServer applyResourceManagerState(String name, List<String> databases, EntraAdmin entraAdmin) {
+        SqlServer server = servers.computeIfAbsent(name.toLowerCase(Locale.ROOT), SqlServer::new);
+        for (String database : databases) {
+            if (server.database(database).isEmpty()) {
+                server.createDatabase(database);
+            }
+        }
+        server.setEntraAdmin(entraAdmin);
+        return server;
+    }
+
     public Optional<SqlServer> server(String name) {
         return name == null ? Optional.empty() : Optional.ofNullable(servers.get(name.toLowerCase(Locale.ROOT)));
     }

@@ -49,7 +49,7 @@ public final class SqlLoginBenchmark {
         System.out.println("Managed Identity Lab - Azure SQL login benchmark (" + Runtime.getRuntime()
             .availableProcessors() + " cores, " + System.getProperty("java.version") + ", " + THREADS + " threads)");
         try (Lab lab = Lab.start()) {
-            SqlServer server = lab.createSqlServer("sql1");
+            SqlServer server = lab.azureSql().createServer("sql1");
             server.createDatabase("db1");
             server.setEntraAdmin(lab.createUserAssignedIdentity("sql-admin").principal());
             lab.createVirtualMachine("vm1");

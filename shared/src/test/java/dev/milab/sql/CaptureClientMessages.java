@@ -36,7 +36,7 @@ public final class CaptureClientMessages {
         Path out = Path.of(args.length > 0 ? args[0] : "src/test/resources/dev/milab/sql/captures");
         Files.createDirectories(out);
         try (Lab lab = Lab.start()) {
-            SqlServer server = lab.createSqlServer("sql1");
+            SqlServer server = lab.azureSql().createServer("sql1");
             SqlDatabase db = server.createDatabase("db1");
             server.setSqlAdministrator("sqladmin", "Adm1n-Passw0rd!");
             lab.createVirtualMachine("vm1");

@@ -20,7 +20,7 @@ class IdentityStatementEngineTest {
     @BeforeAll
     static void session() {
         lab = SharedLab.get();
-        SqlServer server = lab.createSqlServer("sqlengine");
+        SqlServer server = lab.azureSql().createServer("sqlengine");
         SqlDatabase db = server.createDatabase("dbengine");
         admin = new SqlSessionContext(server, db, new SessionIdentity("app@tenant", "dbo", true, true, null), 60);
         lab.createUserAssignedIdentity("engine-id");

@@ -18,7 +18,7 @@ final class SqlFixtures {
     static synchronized SqlServer sql1() {
         Lab lab = SharedLab.get();
         return lab.azureSql().server("sql1").orElseGet(() -> {
-            SqlServer server = lab.createSqlServer("sql1");
+            SqlServer server = lab.azureSql().createServer("sql1");
             server.createDatabase("db1");
             server.setSqlAdministrator("sqladmin", ADMIN_PASSWORD);
             lab.createVirtualMachine("sql1-vm");

@@ -29,7 +29,7 @@ class SqlIdentityStatementsIT {
     @BeforeAll
     static void createServer() {
         lab = SharedLab.get();
-        SqlServer server = lab.createSqlServer("sqlids");
+        SqlServer server = lab.azureSql().createServer("sqlids");
         server.createDatabase("dbids");
         server.setSqlAdministrator("sqladmin", "Adm1n-Passw0rd!");
         admin = lab.createUserAssignedIdentity("sqlids-admin").principal();

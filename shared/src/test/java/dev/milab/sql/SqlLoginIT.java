@@ -35,7 +35,7 @@ class SqlLoginIT {
     @BeforeAll
     static void createServer() {
         lab = SharedLab.get();
-        SqlServer server = lab.createSqlServer("sqllogin");
+        SqlServer server = lab.azureSql().createServer("sqllogin");
         SqlDatabase db = server.createDatabase("dblogin");
         admin = lab.createUserAssignedIdentity("sqllogin-admin").principal();
         member = lab.createUserAssignedIdentity("sqllogin-app").principal();
@@ -44,7 +44,7 @@ class SqlLoginIT {
         server.setSqlAdministrator("sqladmin", "Adm1n-Passw0rd!");
         db.createExternalUser("sqllogin-app", member.appId(), member.objectId());
         db.createSqlUser("appuser", "App-Passw0rd!");
-        lab.createSqlServer("sqlnoadmin").createDatabase("dbnoadmin");
+        lab.azureSql().createServer("sqlnoadmin").createDatabase("dbnoadmin");
     }
 
     static String tokenFor(ServicePrincipal principal) {
@@ -192,6 +192,27 @@ class SqlLoginIT {
         try (Connection c = staticToken("sqllogin", "dblogin", strict, token).getConnection()) {
             assertThat(SqlLabClient.single(c, "SELECT USER_NAME()")).isEqualTo("doomed-" + strict);
         }
+    }
+
+    @org.junit.jupiter.api.Test
+    void theEntraAdminThatResourceManagerSetsIsTheOneThatLogsIn() throws Exception {
+        ServicePrincipal armAdmin = lab.createUserAssignedIdentity("sqlarm-admin").principal();
+        lab.createSqlServer("sqlarm");
+        lab.createSqlDatabase("sqlarm", "dbarm");
+        assertLoginFails(staticToken("sqlarm", "dbarm", true, tokenFor(armAdmin)), 18456,
+            "Login failed for user '<token-identified principal>'. The server is not currently configured to accept"
+                + " this token.");
+
+        lab.resources().setSqlEntraAdmin(Lab.DEFAULT_RESOURCE_GROUP, "sqlarm", new dev.milab.arm.SqlServer
+            .SqlEntraAdmin("sqlarm-admin", armAdmin.appId(), lab.tenant().id(), "Application", false));
+        try (Connection c = staticToken("sqlarm", "dbarm", true, tokenFor(armAdmin)).getConnection()) {
+            assertThat(SqlLabClient.single(c, "SELECT USER_NAME()")).isEqualTo("dbo");
+        }
+
+        lab.resources().setSqlEntraAdmin(Lab.DEFAULT_RESOURCE_GROUP, "sqlarm", null);
+        assertLoginFails(staticToken("sqlarm", "dbarm", true, tokenFor(armAdmin)), 18456,
+            "Login failed for user '<token-identified principal>'. The server is not currently configured to accept"
+                + " this token.");
     }
 
     @ParameterizedTest(name = "strict={0}")

@@ -29,7 +29,7 @@ class SqlManagedIdentityOnVmIT {
     @Test
     void aVmsIdentitiesLogInWithManagedIdentityAndDefaultCredential() {
         Lab lab = SharedLab.get();
-        SqlServer server = lab.createSqlServer("sqlmi");
+        SqlServer server = lab.azureSql().createServer("sqlmi");
         SqlDatabase db = server.createDatabase("dbmi");
         server.setEntraAdmin(lab.createUserAssignedIdentity("sqlmi-admin").principal());
         lab.createVirtualMachine("sqlmi-vm");
