@@ -1,0 +1,509 @@
+package dev.milab.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Stream;
+
+import javax.net.ServerSocketFactory;
+
+import com.azure.core.credential.AccessToken;
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.credential.TokenRequestContext;
+import com.azure.core.http.HttpPipelineCallContext;
+import com.azure.core.http.HttpPipelineNextPolicy;
+import com.azure.core.http.HttpPipelineNextSyncPolicy;
+import com.azure.core.http.policy.HttpPipelinePolicy;
+import com.azure.identity.ClientSecretCredentialBuilder;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+
+import dev.milab.entra.Application;
+import dev.milab.entra.NewClientSecret;
+import dev.milab.lab.Lab;
+import dev.milab.routing.LabRouting;
+import dev.milab.tls.IssuedCertificate;
+import dev.milab.tls.LabTls;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.OAuth2Config;
+import no.nav.security.mock.oauth2.http.MockWebServerWrapper;
+import no.nav.security.mock.oauth2.http.NettyWrapper;
+import no.nav.security.mock.oauth2.http.OAuth2HttpServer;
+import no.nav.security.mock.oauth2.http.Ssl;
+import no.nav.security.mock.oauth2.http.SslKeystore;
+import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
+import reactor.core.publisher.Mono;
+
+/**
+ * The lab's Entra ID side by side with {@code no.nav.security:mock-oauth2-server} (a widely used JVM token issuer
+ * for tests), in one JVM on this machine. Printed, not asserted.
+ *
+ * <h2>1. Start-up</h2>
+ * Median over several starts in one JVM, after one warm-up start of each, of:
+ * <ul>
+ *   <li>the lab: {@code Lab.start()} until its token endpoint ({@code POST /{tenant}/oauth2/v2.0/token} on the HTTPS
+ *       gateway, trusting the lab CA) answers a client-credentials request with a token. This includes what every
+ *       lab start does: a new CA and server certificate (EC P-256), a new RSA 2048 signing key, the directory, the
+ *       resource graph and the gateway;</li>
+ *   <li>mock-oauth2-server: {@code new MockOAuth2Server()} (its default configuration: okhttp's MockWebServer,
+ *       plain HTTP, RSA keys read from the jar) and {@code start(loopback, 0)} until its token endpoint answers the
+ *       same form with a token;</li>
+ *   <li>for reference only, not in the ratio: mock-oauth2-server serving HTTPS as it does out of the box
+ *       ({@code new Ssl()} generates a self-signed RSA 2048 certificate at start), the client trusting that
+ *       certificate. The lab has no plain-HTTP token endpoint, so this is the like-for-like line.</li>
+ * </ul>
+ * Each start uses a new JDK {@code HttpClient} (the lab's CA is new every start). Stopping is not timed.
+ *
+ * <h2>2. Client-credentials tokens per second through {@code ClientSecretCredential}</h2>
+ * The unmodified azure-identity {@code ClientSecretCredential} (MSAL4J underneath, the lab's routing
+ * {@code HttpClientProvider} as its HTTP client), 4 threads, a 5 s warm-up of each and then two measured rounds of
+ * 5 s per issuer in the order lab, mocks, mocks reversed, lab (each figure is the mean of its two rounds).
+ * <p><b>Why a new credential per token.</b> {@code ClientSecretCredential} keeps MSAL's token cache for its
+ * lifetime, so calling one instance in a loop measures the cache after the first token. Each iteration therefore
+ * builds a new {@code ClientSecretCredential} and asks it for one token: a new MSAL application with an empty cache,
+ * which makes exactly one token request. The other way to miss the cache, a different scope per request, is not
+ * fair here: the lab, like Entra ID, refuses resources it does not know (AADSTS500011), so the two issuers could not
+ * be given the same requests, and MSAL's cache would keep growing during the run. A new credential costs the same
+ * client work on both sides (it is in both figures). The harness counts the HTTP requests the credentials send and
+ * prints token requests per token (1.00 when no token came from a cache) and any other requests.
+ * <p><b>How each side is reached.</b> The lab: {@code tenantId} and client id/secret of an application registered
+ * for the run; the authority stays {@code https://login.microsoftonline.com}, which the lab's routing sends to the
+ * gateway, and MSAL's instance discovery stays on (it answers once per JVM; MSAL keeps it in a static cache).
+ * mock-oauth2-server: MSAL needs an https authority, so it serves TLS with a certificate for {@code 127.0.0.1}
+ * issued by the lab CA (which the routing client trusts for loopback addresses), and the builder gets
+ * {@code authorityHost("https://127.0.0.1:port")} and, for this side only, {@code disableInstanceDiscovery()}:
+ * mock-oauth2-server has no instance discovery endpoint, and with discovery on MSAL would ask
+ * {@code login.microsoftonline.com} (that is, the lab) to validate a foreign authority. MSAL then posts to
+ * {@code /{tenant}/oauth2/v2.0/token}, which mock-oauth2-server serves as its token endpoint for the issuer
+ * {@code {tenant}/oauth2/v2.0} (it routes any path ending in {@code /token}). Both issuers sign RS256 with RSA
+ * 2048 keys and both serve TLS with an EC P-256 certificate from the lab CA.
+ * <p><b>Which mock-oauth2-server.</b> Three variants, all HTTPS, and the ratio is against the fastest:
+ * <ul>
+ *   <li>MockWebServer (okhttp), its library default. It writes a response's head and body separately on sockets
+ *       with Nagle's algorithm on, so on a kept-alive connection (every pooling client, MSAL's own too) each body
+ *       waits for the client's delayed ACK, about 40 ms;</li>
+ *   <li>the same with {@code TCP_NODELAY} set on its accepted sockets by this harness (a server socket factory),
+ *       as the lab's servers set it: the fair comparison of the two issuers' work;</li>
+ *   <li>Netty, its standalone default. It answers without {@code Content-Length} and closes every connection, and
+ *       builds a new {@code SSLContext} per connection, so each token pays a TCP and TLS handshake.</li>
+ * </ul>
+ * <p>Client, servers and JIT share this machine's cores, so the figures are for comparison within one run.
+ * <p>Run: {@code ./mvnw -q -pl shared test-compile exec:java -Dexec.classpathScope=test
+ * -Dexec.mainClass=dev.milab.bench.TokenIssuerBenchmark
+ * -DAZURE_HTTP_CLIENT_IMPLEMENTATION=dev.milab.routing.LabHttpClientProvider} (an optional argument: the number of
+ * measured starts, 7 by default).
+ */
+public final class TokenIssuerBenchmark {
+
+    static final String SCOPE = "https://management.azure.com/.default";
+    private static final int THREADS = 4;
+    private static final Duration WARM_UP = Duration.ofSeconds(5);
+    private static final Duration MEASURE = Duration.ofSeconds(5);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+    private TokenIssuerBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int starts = args.length > 0 ? Integer.parseInt(args[0]) : 7;
+        System.out.println("Managed Identity Lab - token issuer benchmark, lab vs mock-oauth2-server ("
+            + Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("java.version") + ")");
+        startUp(starts);
+        throughput();
+        // mock-oauth2-server's Netty event loops and okhttp's threads are not all daemons.
+        System.exit(0);
+    }
+
+    // ---------------------------------------------------------------- start-up
+
+    private static void startUp(int starts) throws Exception {
+        long[] lab = measureStarts(starts, TokenIssuerBenchmark::labStart);
+        long[] mock = measureStarts(starts, TokenIssuerBenchmark::mockStart);
+        long[] mockTls = measureStarts(starts, TokenIssuerBenchmark::mockTlsStart);
+        System.out.printf("start until the token endpoint answers a client-credentials request (median of %d starts "
+            + "in one JVM, after one warm-up start):%n", starts);
+        print("lab: Lab.start(), HTTPS", lab);
+        print("mock-oauth2-server: new MockOAuth2Server(), HTTP", mock);
+        print("(reference) mock-oauth2-server, HTTPS with new Ssl()", mockTls);
+        System.out.printf("mock-oauth2-server / lab start-up time: %.2f (target >= 3.00: the lab starts 3x faster)%n",
+            (double) median(mock) / median(lab));
+    }
+
+    private interface Start {
+        /** One start, until a token came back; returns the elapsed milliseconds and stops what it started. */
+        long run() throws Exception;
+    }
+
+    private static long[] measureStarts(int starts, Start start) throws Exception {
+        start.run();
+        long[] millis = new long[starts];
+        for (int i = 0; i < starts; i++) {
+            millis[i] = start.run();
+        }
+        return millis;
+    }
+
+    private static long labStart() throws Exception {
+        long t0 = System.nanoTime();
+        Lab lab = Lab.start();
+        try {
+            HttpClient client = HttpClient.newBuilder().sslContext(lab.tls().clientContext())
+                .version(HttpClient.Version.HTTP_1_1).build();
+            requireToken(client, URI.create("https://127.0.0.1:" + lab.gatewayPort() + "/" + lab.tenant().id()
+                + "/oauth2/v2.0/token"), lab.admin().clientId(), lab.admin().clientSecret());
+            return (System.nanoTime() - t0) / 1_000_000;
+        } finally {
+            lab.close();
+            deleteTree(lab.trustFiles().caPem().getParent());
+        }
+    }
+
+    private static long mockStart() throws Exception {
+        long t0 = System.nanoTime();
+        MockOAuth2Server server = new MockOAuth2Server();
+        try {
+            server.start(InetAddress.getLoopbackAddress(), 0);
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            requireToken(client, URI.create("http://127.0.0.1:" + server.baseUrl().port()
+                + "/tenant/oauth2/v2.0/token"), "bench-client", "bench-secret");
+            return (System.nanoTime() - t0) / 1_000_000;
+        } finally {
+            server.shutdown();
+        }
+    }
+
+    private static long mockTlsStart() throws Exception {
+        long t0 = System.nanoTime();
+        MockWebServerWrapper http = new MockWebServerWrapper(new Ssl());
+        MockOAuth2Server server = new MockOAuth2Server(config(http));
+        try {
+            server.start(InetAddress.getLoopbackAddress(), 0);
+            KeyStore keys = http.getSsl().getSslKeystore().getKeyStore();
+            X509Certificate self = (X509Certificate) keys.getCertificate(keys.aliases().nextElement());
+            HttpClient client = HttpClient.newBuilder().sslContext(LabTls.clientContextTrusting(self))
+                .version(HttpClient.Version.HTTP_1_1).build();
+            requireToken(client, URI.create("https://127.0.0.1:" + server.baseUrl().port()
+                + "/tenant/oauth2/v2.0/token"), "bench-client", "bench-secret");
+            return (System.nanoTime() - t0) / 1_000_000;
+        } finally {
+            server.shutdown();
+        }
+    }
+
+    /** POSTs a client-credentials request (client_secret_post) and fails unless a token comes back. */
+    private static void requireToken(HttpClient client, URI tokenEndpoint, String clientId, String secret)
+        throws IOException, InterruptedException {
+        String form = "grant_type=client_credentials&client_id=" + enc(clientId) + "&client_secret=" + enc(secret)
+            + "&scope=" + enc(SCOPE);
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(tokenEndpoint).timeout(REQUEST_TIMEOUT)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200 || !response.body().contains("\"access_token\"")) {
+            throw new IllegalStateException(tokenEndpoint + " answered " + response.statusCode() + ": "
+                + response.body());
+        }
+    }
+
+    private static void print(String name, long[] millis) {
+        System.out.printf("  %-55s median %4d ms (all %s)%n", name, median(millis), Arrays.toString(millis));
+    }
+
+    private static long median(long[] values) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    // ---------------------------------------------------------------- tokens per second
+
+    private static void throughput() throws Exception {
+        try (Lab lab = Lab.start()) {
+            // This JVM is a workstation: Azure's host names lead to the lab, and the lab CA is trusted for loopback.
+            LabRouting.install(lab.routesForWorkstation());
+            Application app = lab.directory().registerApplication("token-issuer-benchmark");
+            NewClientSecret secret = lab.directory().addClientSecret(app.appId(), "benchmark", lab.clock().instant(),
+                Duration.ofDays(1));
+            String tenantId = lab.tenant().id();
+            KeyStore mockKeys = loopbackKeyStore(lab);
+            MockWebServerWrapper noDelay = new MockWebServerWrapper(tlsFrom(mockKeys));
+            noDelay.getMockWebServer().setServerSocketFactory(new NoDelayServerSocketFactory());
+            List<MockOAuth2Server> mocks = List.of(
+                new MockOAuth2Server(config(new MockWebServerWrapper(tlsFrom(mockKeys)))),
+                new MockOAuth2Server(config(noDelay)),
+                new MockOAuth2Server(config(new NettyWrapper(tlsFrom(mockKeys)))));
+            try {
+                for (MockOAuth2Server mock : mocks) {
+                    mock.start(InetAddress.getLoopbackAddress(), 0);
+                }
+                Side labSide = new Side("lab Entra ID (gateway)",
+                    counter -> labCredential(tenantId, app.appId(), secret.value(), counter));
+                List<Side> mockSides = List.of(
+                    new Side("mock-oauth2-server, MockWebServer (default)",
+                        counter -> mockCredential(mocks.get(0), tenantId, app.appId(), secret.value(), counter)),
+                    new Side("mock-oauth2-server, MockWebServer + TCP_NODELAY",
+                        counter -> mockCredential(mocks.get(1), tenantId, app.appId(), secret.value(), counter)),
+                    new Side("mock-oauth2-server, Netty",
+                        counter -> mockCredential(mocks.get(2), tenantId, app.appId(), secret.value(), counter)));
+                List<Side> all = new ArrayList<>();
+                all.add(labSide);
+                all.addAll(mockSides);
+                System.out.println("client-credentials tokens through ClientSecretCredential, a new credential per "
+                    + "token, " + THREADS + " threads, all HTTPS:");
+                System.out.println("  a lab token:  " + describe(labSide.oneToken()));
+                System.out.println("  a mock token: " + describe(mockSides.get(0).oneToken()));
+                for (Side side : all) {
+                    side.measure(WARM_UP);
+                }
+                List<Side> order = new ArrayList<>(all);
+                List<Side> reversed = new ArrayList<>(all);
+                Collections.reverse(reversed);
+                order.addAll(reversed);
+                for (Side side : order) {
+                    side.record(side.measure(MEASURE));
+                }
+                for (Side side : all) {
+                    System.out.printf("  %-48s %,6.0f tokens/s (rounds %s; %s)%n", side.name, side.mean(),
+                        side.rounds(), side.requestsPerToken());
+                }
+                Side fastestMock = mockSides.stream().max(Comparator.comparingDouble(Side::mean)).orElseThrow();
+                System.out.printf("lab / fastest mock-oauth2-server variant (%s) tokens per second: %.2f "
+                    + "(target >= 1.00)%n", fastestMock.name.substring(fastestMock.name.indexOf(',') + 2),
+                    labSide.mean() / fastestMock.mean());
+                System.out.printf("lab / mock-oauth2-server as configured by default (MockWebServer): %.2f%n",
+                    labSide.mean() / mockSides.get(0).mean());
+            } finally {
+                mocks.forEach(MockOAuth2Server::shutdown);
+                LabRouting.uninstall(LabRouting.current().orElse(null));
+                deleteTree(lab.trustFiles().caPem().getParent());
+            }
+        }
+    }
+
+    /**
+     * The lab side of the harness: a new {@code ClientSecretCredential} for an application of the lab's tenant, with
+     * the default authority ({@code login.microsoftonline.com}, routed to the lab) and instance discovery on.
+     *
+     * @param policy counts requests; null for none
+     */
+    static TokenCredential labCredential(String tenantId, String clientId, String clientSecret,
+                                         HttpPipelinePolicy policy) {
+        ClientSecretCredentialBuilder builder = new ClientSecretCredentialBuilder().tenantId(tenantId)
+            .clientId(clientId).clientSecret(clientSecret);
+        if (policy != null) {
+            builder.addPolicy(policy);
+        }
+        return builder.build();
+    }
+
+    /** The mock-oauth2-server side: its https address as the authority host, and no instance discovery. */
+    private static TokenCredential mockCredential(MockOAuth2Server server, String tenantId, String clientId,
+                                                  String clientSecret, HttpPipelinePolicy policy) {
+        return new ClientSecretCredentialBuilder().authorityHost("https://127.0.0.1:" + server.baseUrl().port())
+            .tenantId(tenantId).clientId(clientId).clientSecret(clientSecret).disableInstanceDiscovery()
+            .addPolicy(policy).build();
+    }
+
+    private static OAuth2Config config(OAuth2HttpServer http) {
+        return new OAuth2Config(false, null, null, false, new OAuth2TokenProvider(), Set.of(), http);
+    }
+
+    private static Ssl tlsFrom(KeyStore keys) {
+        return new Ssl(new SslKeystore("", keys));
+    }
+
+    /**
+     * A key store with a server certificate for 127.0.0.1 (and localhost) from the lab CA. JKS, whose key protection
+     * is cheap to open: mock-oauth2-server's Netty server builds a new {@code SSLContext} from it for every
+     * connection, and a PKCS12 store would add a PBKDF2 derivation to each.
+     */
+    private static KeyStore loopbackKeyStore(Lab lab) throws IOException, GeneralSecurityException {
+        IssuedCertificate cert = lab.tls().certificateAuthority().issueServerCertificate("mock-oauth2-server",
+            List.of("localhost"), List.of("127.0.0.1"));
+        KeyStore keys = KeyStore.getInstance("JKS");
+        keys.load(null, null);
+        keys.setKeyEntry("mock-oauth2-server", cert.privateKey(), new char[0],
+            new Certificate[] {cert.certificate(), cert.issuer()});
+        return keys;
+    }
+
+    private static String describe(AccessToken token) throws java.text.ParseException {
+        JWTClaimsSet claims = JWTParser.parse(token.getToken()).getJWTClaimsSet();
+        return "iss=" + claims.getIssuer() + " aud=" + claims.getAudience() + " sub=" + claims.getSubject()
+            + (claims.getClaim("appid") != null ? " appid=" + claims.getClaim("appid") : "");
+    }
+
+    private interface CredentialFactory {
+        TokenCredential create(HttpPipelinePolicy counter);
+    }
+
+    /** One issuer: how to make a fresh credential for it, and what was measured. */
+    private static final class Side {
+        final String name;
+        final CredentialFactory credentials;
+        final RequestCounter counter = new RequestCounter();
+        final List<Double> rounds = new ArrayList<>();
+        long tokens;
+
+        Side(String name, CredentialFactory credentials) {
+            this.name = name;
+            this.credentials = credentials;
+        }
+
+        AccessToken oneToken() {
+            AccessToken token = credentials.create(counter)
+                .getTokenSync(new TokenRequestContext().addScopes(SCOPE));
+            if (token == null || token.getToken() == null) {
+                throw new IllegalStateException(name + ": no token");
+            }
+            return token;
+        }
+
+        double measure(Duration duration) throws Exception {
+            // Each round starts without the garbage of the one before.
+            System.gc();
+            counter.reset();
+            long t0 = System.nanoTime();
+            tokens = ConcurrentLoop.count(THREADS, duration, () -> this::oneToken);
+            return tokens / ((System.nanoTime() - t0) / 1e9);
+        }
+
+        void record(double perSecond) {
+            rounds.add(perSecond);
+        }
+
+        double mean() {
+            return rounds.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+        }
+
+        String rounds() {
+            return String.join(", ", rounds.stream().map(r -> String.format("%,.0f", r)).toList());
+        }
+
+        String requestsPerToken() {
+            return String.format("last round: %.2f token requests per token, %d other requests", (double) counter
+                .tokenRequests.sum() / tokens, counter.otherRequests.sum());
+        }
+    }
+
+    /** Counts the requests a credential's pipeline sends: token requests, and anything else (discovery). */
+    static final class RequestCounter implements HttpPipelinePolicy {
+        final LongAdder tokenRequests = new LongAdder();
+        final LongAdder otherRequests = new LongAdder();
+
+        long tokenRequests() {
+            return tokenRequests.sum();
+        }
+
+        void reset() {
+            tokenRequests.reset();
+            otherRequests.reset();
+        }
+
+        private void count(HttpPipelineCallContext context) {
+            if (context.getHttpRequest().getUrl().getPath().endsWith("/token")) {
+                tokenRequests.increment();
+            } else {
+                otherRequests.increment();
+            }
+        }
+
+        @Override
+        public Mono<com.azure.core.http.HttpResponse> process(HttpPipelineCallContext context,
+                                                              HttpPipelineNextPolicy next) {
+            count(context);
+            return next.process();
+        }
+
+        @Override
+        public com.azure.core.http.HttpResponse processSync(HttpPipelineCallContext context,
+                                                            HttpPipelineNextSyncPolicy next) {
+            count(context);
+            return next.processSync();
+        }
+    }
+
+    /**
+     * Server sockets whose accepted connections have {@code TCP_NODELAY} on. MockWebServer writes a response's head
+     * and body separately on a socket with Nagle's algorithm on, so on a kept-alive connection the body waits for
+     * the client's delayed ACK (about 40 ms here). The lab's servers set {@code TCP_NODELAY}; this variant gives
+     * mock-oauth2-server the same.
+     */
+    private static final class NoDelayServerSocketFactory extends ServerSocketFactory {
+        @Override
+        public ServerSocket createServerSocket() throws IOException {
+            return new NoDelayServerSocket();
+        }
+
+        @Override
+        public ServerSocket createServerSocket(int port) throws IOException {
+            ServerSocket socket = new NoDelayServerSocket();
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return socket;
+        }
+
+        @Override
+        public ServerSocket createServerSocket(int port, int backlog) throws IOException {
+            ServerSocket socket = new NoDelayServerSocket();
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), backlog);
+            return socket;
+        }
+
+        @Override
+        public ServerSocket createServerSocket(int port, int backlog, InetAddress address) throws IOException {
+            ServerSocket socket = new NoDelayServerSocket();
+            socket.bind(new InetSocketAddress(address, port), backlog);
+            return socket;
+        }
+    }
+
+    private static final class NoDelayServerSocket extends ServerSocket {
+        NoDelayServerSocket() throws IOException {
+            super();
+        }
+
+        @Override
+        public Socket accept() throws IOException {
+            Socket socket = super.accept();
+            socket.setTcpNoDelay(true);
+            return socket;
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private static void deleteTree(Path directory) {
+        if (directory == null || !Files.isDirectory(directory)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
