@@ -1,8 +1,6 @@
 package dev.milab.entra;
 
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+
+import dev.milab.tls.KeyPairs;
 
 /**
  * An OpenID Connect issuer outside Entra ID (an on-premises identity provider, a CI system, a Kubernetes cluster)
@@ -28,13 +28,7 @@ public final class ExternalIdentityProvider {
     public ExternalIdentityProvider(String issuer, Clock clock) {
         this.issuer = issuer;
         this.clock = clock;
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            this.keys = generator.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        this.keys = KeyPairs.rsa2048();
         this.kid = UUID.randomUUID().toString();
     }
 

@@ -3,7 +3,6 @@ package dev.milab.entra;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -21,6 +20,8 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+import dev.milab.tls.KeyPairs;
 
 /**
  * The token service's signing keys and their rollover. A new key is published (in the JWKS) a while before it
@@ -84,9 +85,7 @@ public final class SigningKeys {
 
     private static SigningKey newKey(Instant publishedAt, Instant signsFrom) {
         try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            KeyPair pair = generator.generateKeyPair();
+            KeyPair pair = KeyPairs.rsa2048();
             X500Name name = new X500Name("CN=accounts.accesscontrol.windows.net");
             Instant now = Instant.now();
             var builder = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(now.toEpochMilli()),
