@@ -80,7 +80,7 @@ class RoutingFailClosedTest {
         "http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://management.azure.com/",
         "https://login.microsoftonline.com/common/.well-known/openid-configuration",
         "https://example.com/",
-        "http://10.1.2.3/"})
+        "http://203.0.113.7/"})
     void withoutARouteTableEveryNonLoopbackRequestIsRefusedBeforeAnySocket(String url) throws Exception {
         URL target = new URL(url);
         int port = target.getPort() < 0 ? target.getDefaultPort() : target.getPort();
@@ -144,7 +144,7 @@ class RoutingFailClosedTest {
 
             // routed hosts on another port, or other hosts, are still refused
             for (String url : List.of("http://169.254.169.254:8080/", "https://vault.azure.net/",
-                "https://a.b.vault.azure.net/", "https://example.com/", "http://10.1.2.3/")) {
+                "https://a.b.vault.azure.net/", "https://example.com/", "http://203.0.113.7/")) {
                 assertThatThrownBy(() -> LabHttpClient.resolve(new URL(url))).as(url)
                     .isExactlyInstanceOf(LabRoutingException.class)
                     .hasMessageContaining("(routed hosts: " + table.routesSetting() + ")");
@@ -175,7 +175,7 @@ class RoutingFailClosedTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"169.254.169.254", "10.1.2.3", "0.0.0.0", "192.168.1.1", "example.com",
+    @ValueSource(strings = {"169.254.169.254", "203.0.113.7", "0.0.0.0", "198.51.100.1", "example.com",
         "localhost.example.com", "::ffff:169.254.169.254"})
     void aRouteToANonLoopbackTargetIsRefused(String target) {
         assertThatThrownBy(() -> new Route("login.microsoftonline.com", 443, target, 443))
@@ -283,7 +283,7 @@ class RoutingFailClosedTest {
         "NULL, false",
         "'', false",
         "169.254.169.254, false",
-        "10.1.2.3, false",
+        "203.0.113.7, false",
         "0.0.0.0, false",
         "128.0.0.1, false",
         "126.0.0.1, false",
@@ -310,7 +310,7 @@ class RoutingFailClosedTest {
     }
 
     @ParameterizedTest(name = "{0}:{1}")
-    @CsvSource({"169.254.169.254, 80", "10.1.2.3, 443", "example.com, 443", "0.0.0.0, 80"})
+    @CsvSource({"169.254.169.254, 80", "203.0.113.7, 443", "example.com, 443", "0.0.0.0, 80"})
     void theGuardRefusesConnectingToNonLoopbackAddresses(String host, int port) {
         LoopbackGuard guard = new LoopbackGuard();
 
@@ -334,7 +334,7 @@ class RoutingFailClosedTest {
 
         assertThatThrownBy(() -> guard.checkPermission(new SocketPermission("169.254.169.254:80", "connect")))
             .isInstanceOf(SecurityException.class);
-        assertThatThrownBy(() -> guard.checkPermission(new SocketPermission("10.1.2.3:1-65535", "connect,resolve")))
+        assertThatThrownBy(() -> guard.checkPermission(new SocketPermission("203.0.113.7:1-65535", "connect,resolve")))
             .isInstanceOf(SecurityException.class);
         assertThatCode(() -> guard.checkPermission(new SocketPermission("127.0.0.1:80", "connect")))
             .doesNotThrowAnyException();
