@@ -23,9 +23,12 @@ import dev.milab.sql.tsql.H2Translation;
  */
 final class H2Database implements AutoCloseable {
 
-    /** Settings the issue fixes; writers wait 10 s for a row lock, then get SQL Server's error 1222. */
+    /**
+     * The mode and identifier settings the lab fixes; writers wait 10 s for a row lock, then get SQL Server's error
+     * 1222; H2 must not hand out a query's previous result again (it would ignore the isolation level).
+     */
     static final String SETTINGS = ";MODE=MSSQLServer;DATABASE_TO_UPPER=FALSE;CASE_INSENSITIVE_IDENTIFIERS=TRUE"
-        + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=64";
+        + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=64;OPTIMIZE_REUSE_RESULTS=FALSE";
 
     private static final org.h2.Driver DRIVER = new org.h2.Driver();
 
