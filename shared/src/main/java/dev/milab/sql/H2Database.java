@@ -25,10 +25,15 @@ final class H2Database implements AutoCloseable {
 
     /**
      * The mode and identifier settings the lab fixes; writers wait 10 s for a row lock, then get SQL Server's error
-     * 1222; H2 must not hand out a query's previous result again (it would ignore the isolation level).
+     * 1222; H2 must not hand out a query's previous result again (it would ignore the isolation level); words
+     * H2 reserves and T-SQL does not ({@code Value}, {@code Key}, {@code Year}, {@code Row}, …) stay usable as
+     * column names.
      */
     static final String SETTINGS = ";MODE=MSSQLServer;DATABASE_TO_UPPER=FALSE;CASE_INSENSITIVE_IDENTIFIERS=TRUE"
-        + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=64;OPTIMIZE_REUSE_RESULTS=FALSE";
+        + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=64;OPTIMIZE_REUSE_RESULTS=FALSE"
+        + ";NON_KEYWORDS=VALUE,KEY,YEAR,MONTH,DAY,HOUR,MINUTE,SECOND,ROW,ROWS,RANGE,GROUPS,LIMIT,MINUS,QUALIFY"
+        + ",REGEXP,ROWNUM,UNKNOWN,WINDOW,ILIKE,INTERSECTS,_ROWID_,UESCAPE,SYMMETRIC,ASYMMETRIC,BOTH,LEADING"
+        + ",TRAILING,LOCALTIME";
 
     private static final org.h2.Driver DRIVER = new org.h2.Driver();
 

@@ -8,8 +8,8 @@ import java.util.Set;
  * A T-SQL batch as SQL Server splits it into statements. Semicolons are optional in T-SQL, so a statement also ends
  * where the next statement's keyword starts at the top nesting level ({@code INSERT … VALUES (1) SELECT 1} is two
  * statements), unless the statement in progress uses that keyword itself: the {@code SELECT} of
- * {@code INSERT … SELECT} and of {@code UNION SELECT}, the {@code SET} of {@code UPDATE}, {@code DROP} and
- * {@code ALTER} inside {@code ALTER TABLE}, {@code ON DELETE}/{@code ON UPDATE} actions, {@code IF EXISTS} in
+ * {@code INSERT … SELECT} and of {@code UNION SELECT}, the {@code SET} of {@code UPDATE}, {@code DROP COLUMN} and
+ * {@code ALTER COLUMN} inside {@code ALTER TABLE}, {@code ON DELETE}/{@code ON UPDATE} actions, {@code IF EXISTS} in
  * {@code DROP}, the permission list of {@code GRANT}/{@code DENY}/{@code REVOKE}, {@code WITH} options and table
  * hints. {@code CREATE VIEW}, {@code PROCEDURE}, {@code FUNCTION}, {@code TRIGGER} and {@code SCHEMA} take the rest
  * of the batch, as SQL Server requires them to be alone in it; {@code MERGE} runs to its semicolon.
@@ -29,6 +29,9 @@ public record Batch(String source, List<Statement> statements) {
     private static final Set<String> BEGIN_STATEMENTS = Set.of("TRAN", "TRANSACTION", "DISTRIBUTED", "TRY", "CATCH",
         "DIALOG", "CONVERSATION");
     private static final Set<String> SET_OPERATORS = Set.of("UNION", "ALL", "EXCEPT", "INTERSECT");
+    /** What {@code DROP} removes inside {@code ALTER TABLE} or {@code ALTER ROLE}. */
+    private static final Set<String> ALTER_DROPS = Set.of("COLUMN", "CONSTRAINT", "MEMBER", "PERIOD", "INDEX",
+        "SYSTEM");
 
     public Batch {
         statements = List.copyOf(statements);
@@ -259,7 +262,9 @@ public record Batch(String source, List<Statement> statements) {
                     }
                 }
                 case "ALTER" -> {
-                    return w.equals("DROP") || w.equals("ALTER") || w.equals("SET");
+                    String after = next == null ? "" : next.upper();
+                    return (w.equals("DROP") && ALTER_DROPS.contains(after))
+                        || (w.equals("ALTER") && after.equals("COLUMN")) || w.equals("SET");
                 }
                 case "DROP" -> {
                     return w.equals("IF") && next != null && next.isWord("EXISTS");

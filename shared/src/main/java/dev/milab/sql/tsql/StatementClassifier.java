@@ -180,13 +180,13 @@ public final class StatementClassifier {
         return List.copyOf(actions);
     }
 
-    /** Every table source at any depth, and the aliases they get. */
-    private void collectSources(int from) {
-        boolean deleteTargetFrom = from < t.size() && t.get(from).isWord("DELETE");
-        for (int i = from; i < t.size(); i++) {
+    /** Every table source at any depth (common table expressions included), and the aliases they get. */
+    private void collectSources(int verbAt) {
+        boolean deleteTargetFrom = verbAt < t.size() && t.get(verbAt).isWord("DELETE");
+        for (int i = 0; i < t.size(); i++) {
             Token k = t.get(i);
             if (k.kind() == Token.Kind.WORD && SOURCE_KEYWORDS.contains(k.upper())) {
-                if (deleteTargetFrom && k.isWord("FROM") && skipTop(from + 1) == i) {
+                if (deleteTargetFrom && k.isWord("FROM") && skipTop(verbAt + 1) == i) {
                     continue;
                 }
                 tableSources(i + 1);
