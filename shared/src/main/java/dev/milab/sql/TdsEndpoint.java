@@ -59,6 +59,8 @@ final class TdsEndpoint implements AutoCloseable {
     private final SSLContext tls;
     private final AzureSql service;
     private final ThreadPoolExecutor workers;
+    /** The second thread of each logged-in connection, which reads while the first answers (see RequestPump). */
+    private final ThreadPoolExecutor helpers;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
     private volatile Consumer<TdsMessage> clientMessageTap;
@@ -72,6 +74,13 @@ final class TdsEndpoint implements AutoCloseable {
         this.workers = new ThreadPoolExecutor(0, MAX_CONNECTIONS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
             r -> {
                 Thread t = new Thread(r, "lab-sql-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        AtomicInteger h = new AtomicInteger();
+        this.helpers = new ThreadPoolExecutor(0, MAX_CONNECTIONS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+            r -> {
+                Thread t = new Thread(r, "lab-sql-reader-" + h.incrementAndGet());
                 t.setDaemon(true);
                 return t;
             });
@@ -194,6 +203,12 @@ final class TdsEndpoint implements AutoCloseable {
                 }
                 if (session.state() == TdsSession.State.LOGGED_IN) {
                     socket.setSoTimeout(IDLE_TIMEOUT_MILLIS);
+                    Closeable toClose = channel;
+                    new RequestPump(session, in, out, TdsEndpoint::readMessage, () -> clientMessageTap, () -> {
+                        closeQuietly(toClose);
+                        closeQuietly(socket);
+                    }).run(helpers);
+                    return;
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -235,7 +250,7 @@ final class TdsEndpoint implements AutoCloseable {
     }
 
     /** Reads one whole message; null at a clean end of stream between messages. */
-    private static TdsMessage readMessage(InputStream in, int maxMessageBytes) throws IOException,
+    static TdsMessage readMessage(InputStream in, int maxMessageBytes) throws IOException,
         TdsProtocolException {
         MessageAssembler assembler = new MessageAssembler(maxMessageBytes);
         while (true) {
@@ -265,6 +280,7 @@ final class TdsEndpoint implements AutoCloseable {
         closeQuietly(listener);
         open.forEach(TdsEndpoint::closeQuietly);
         workers.shutdownNow();
+        helpers.shutdownNow();
     }
 
     private static void closeQuietly(Closeable c) {

@@ -37,6 +37,14 @@ public final class H2Translation {
         "SYSDATETIMEOFFSET", "CURRENT_TIMESTAMP(7)",
         "SYSUTCDATETIME", "CAST(CURRENT_TIMESTAMP(7) AT TIME ZONE 'UTC' AS TIMESTAMP(7))",
         "GETUTCDATE", "CAST(CURRENT_TIMESTAMP(3) AT TIME ZONE 'UTC' AS TIMESTAMP(3))");
+    /**
+     * H2 functions that read or write files or URLs, or open connections: never in the lab's Azure SQL (they would
+     * reach past loopback and the lab), and unknown to SQL Server anyway.
+     */
+    private static final Set<String> REFUSED_FUNCTIONS = Set.of("FILE_READ", "FILE_WRITE", "CSVREAD", "CSVWRITE",
+        "LINK_SCHEMA", "DATABASE_PATH", "DISK_SPACE_USED", "ABORT_SESSION", "CANCEL_SESSION", "SESSION_ID",
+        "TRANSACTION_ID", "H2VERSION", "MEMORY_FREE", "MEMORY_USED", "LOCK_MODE", "LOCK_TIMEOUT", "READONLY",
+        "SIGNAL", "JAVA_OBJECT");
     private static final Set<String> NOT_COLUMNS = Set.of("CONSTRAINT", "PRIMARY", "FOREIGN", "UNIQUE", "CHECK",
         "INDEX", "PERIOD", "KEY");
 
@@ -108,6 +116,13 @@ public final class H2Translation {
                     replacement = "?";
                 }
                 case WORD -> {
+                    if (REFUSED_FUNCTIONS.contains(k.upper())) {
+                        throw new TsqlException(195, "'" + k.text() + "' is not a recognized built-in function name.");
+                    }
+                    if (k.isWord("ENGINE") && t.get(0).isWord("CREATE")) {
+                        // H2's table engines are Java classes: not T-SQL, and not for the lab's clients
+                        throw TsqlException.syntaxNear(k.text());
+                    }
                     boolean emptyCall = i + 2 < to && t.get(i + 1).isSymbol("(") && t.get(i + 2).isSymbol(")");
                     boolean qualified = i > from && t.get(i - 1).isSymbol(".");
                     if (typePosition[i]) {
