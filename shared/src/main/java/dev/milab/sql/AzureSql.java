@@ -17,8 +17,8 @@ import dev.milab.entra.TokenValidator;
 import dev.milab.sql.tds.TdsMessage;
 
 /**
- * Azure SQL in the lab: the logical servers, who may log in to them, the engine that runs batches, and one TDS
- * endpoint on loopback for all of them. A client names its server the way it would in Azure: LOGIN7's server name
+ * Azure SQL in the lab: the logical servers, who may log in to them, the T-SQL front that runs requests (each
+ * database's data in its own H2 database), and one TDS endpoint on loopback for all of them. A client names its server the way it would in Azure: LOGIN7's server name
  * ({@code sql1} or {@code sql1.database.windows.net}), or the TLS SNI; failing that, the server that has the
  * database the client asks for, or the only server there is.
  */
@@ -31,7 +31,7 @@ public final class AzureSql implements AutoCloseable {
     private final SqlAuthenticator authenticator;
     private final Map<String, SqlServer> servers = new ConcurrentHashMap<>();
     private final TdsEndpoint endpoint;
-    private volatile SqlBatchEngine engine;
+    private final TsqlEngine engine;
 
     /**
      * Starts the endpoint on 127.0.0.1.
@@ -41,7 +41,7 @@ public final class AzureSql implements AutoCloseable {
     public AzureSql(Tenant tenant, Directory directory, TokenValidator validator, SSLContext tls, int port) {
         this.tenant = tenant;
         this.authenticator = new SqlAuthenticator(validator);
-        this.engine = new IdentityStatementEngine(directory, SqlBatchEngine.NOTHING_YET);
+        this.engine = new TsqlEngine(directory);
         this.endpoint = TdsEndpoint.start(port, tls, this);
     }
 
@@ -51,7 +51,7 @@ public final class AzureSql implements AutoCloseable {
         if (!key.matches("[a-z0-9][a-z0-9-]{0,61}[a-z0-9]|[a-z0-9]")) {
             throw new IllegalArgumentException("A server name is 1 to 63 lowercase letters, digits and hyphens");
         }
-        SqlServer server = new SqlServer(key);
+        SqlServer server = new SqlServer(key, this);
         if (servers.putIfAbsent(key, server) != null) {
             throw new IllegalStateException("SQL server " + name + " already exists");
         }
@@ -63,7 +63,7 @@ public final class AzureSql implements AutoCloseable {
      * removed); contained users and the SQL administrator's password stay as they are.
      */
     public SqlServer applyResourceManagerState(String name, List<String> databases, EntraAdmin entraAdmin) {
-        SqlServer server = servers.computeIfAbsent(name.toLowerCase(Locale.ROOT), SqlServer::new);
+        SqlServer server = servers.computeIfAbsent(name.toLowerCase(Locale.ROOT), n -> new SqlServer(n, this));
         for (String database : databases) {
             if (server.database(database).isEmpty()) {
                 server.createDatabase(database);
@@ -103,13 +103,9 @@ public final class AzureSql implements AutoCloseable {
         return authenticator;
     }
 
-    public SqlBatchEngine engine() {
+    /** The T-SQL front that runs batches, RPC calls and transaction requests (H2 behind it). */
+    public TsqlEngine engine() {
         return engine;
-    }
-
-    /** Plugs in the engine that runs batches (the next issue's H2 engine goes behind the identity statements). */
-    public void engine(SqlBatchEngine newEngine) {
-        this.engine = newEngine;
     }
 
     /**
@@ -168,5 +164,6 @@ public final class AzureSql implements AutoCloseable {
     @Override
     public void close() {
         endpoint.close();
+        servers.values().forEach(SqlServer::close);
     }
 }

@@ -103,12 +103,218 @@ public final class AzureSqlErrors {
     }
 
     /**
-     * The lab's own error (50000 is SQL Server's number for user-raised errors) for statements its engine does not
-     * run yet: tables and queries arrive with the H2 engine.
+     * The lab's own error (50000 is SQL Server's number for user-raised errors) for T-SQL the lab does not run:
+     * local variables, loops, TRY/CATCH, procedures, server cursors, distributed transactions.
      */
-    public static SqlError notSupportedYet(String statement) {
+    public static SqlError notSupported(String statement) {
         String shown = statement.length() > 60 ? statement.substring(0, 60) + "…" : statement;
-        return new SqlError(50000, 1, 16, "The lab's Azure SQL runs identity statements only (CREATE USER, DROP USER,"
-            + " ALTER ROLE, who-am-I functions); it does not run this statement yet: " + shown);
+        return new SqlError(50000, 1, 16, "The lab's Azure SQL does not run this statement (its engine is H2 behind"
+            + " a T-SQL front; see the lab README for what runs): " + shown);
+    }
+
+    /** The lab's own error for what H2 refuses and SQL Server has no better number for; H2's words follow. */
+    public static SqlError engineRefused(String h2Message) {
+        return new SqlError(50000, 2, 16, "The lab's engine (H2) could not run this statement: " + h2Message);
+    }
+
+    /** 208, class 16: the object as the statement wrote it does not exist. */
+    public static SqlError invalidObjectName(String written) {
+        return new SqlError(208, 1, 16, "Invalid object name '" + written + "'.");
+    }
+
+    /** 207, class 16. */
+    public static SqlError invalidColumnName(String column) {
+        return new SqlError(207, 1, 16, "Invalid column name '" + column + "'.");
+    }
+
+    /** 4104, class 16: a qualified column whose qualifier names nothing in the statement. */
+    public static SqlError multiPartIdentifierNotBound(String identifier) {
+        return new SqlError(4104, 1, 16, "The multi-part identifier \"" + identifier + "\" could not be bound.");
+    }
+
+    /** 2627, class 14: a PRIMARY KEY or UNIQUE KEY constraint refused a duplicate. */
+    public static SqlError duplicateKey(String constraintKind, String constraint, String object, String value) {
+        return new SqlError(2627, 1, 14, "Violation of " + constraintKind + " constraint '" + constraint
+            + "'. Cannot insert duplicate key in object '" + object + "'. The duplicate key value is " + value + ".");
+    }
+
+    /** 2601, class 14: a unique index (not a constraint) refused a duplicate. */
+    public static SqlError duplicateKeyRow(String object, String index, String value) {
+        return new SqlError(2601, 1, 14, "Cannot insert duplicate key row in object '" + object
+            + "' with unique index '" + index + "'. The duplicate key value is " + value + ".");
+    }
+
+    /**
+     * 547, class 16: "The INSERT statement conflicted with the FOREIGN KEY constraint …" (also REFERENCE for the
+     * referenced side, and CHECK); {@code column} may be null.
+     */
+    public static SqlError constraintConflict(String verb, String constraintKind, String constraint, String database,
+                                              String table, String column) {
+        return new SqlError(547, 0, 16, "The " + verb + " statement conflicted with the " + constraintKind
+            + " constraint \"" + constraint + "\". The conflict occurred in database \"" + database + "\", table \""
+            + table + "\"" + (column == null ? "" : ", column '" + column + "'") + ".");
+    }
+
+    /** 515, class 16. */
+    public static SqlError nullNotAllowed(String column, String table, String verb) {
+        return new SqlError(515, 2, 16, "Cannot insert the value NULL into column '" + column + "', table '" + table
+            + "'; column does not allow nulls. " + verb + " fails.");
+    }
+
+    /** 2628, class 16: the text Azure SQL gives for truncation. */
+    public static SqlError truncated(String table, String column, String truncatedValue) {
+        return new SqlError(2628, 1, 16, "String or binary data would be truncated in table '" + table
+            + "', column '" + column + "'. Truncated value: '" + truncatedValue + "'.");
+    }
+
+    /** 8134, class 16. */
+    public static SqlError divideByZero() {
+        return new SqlError(8134, 1, 16, "Divide by zero error encountered.");
+    }
+
+    /** 8115, class 16. */
+    public static SqlError arithmeticOverflow(String type) {
+        return new SqlError(8115, 2, 16, "Arithmetic overflow error converting expression to data type " + type
+            + ".");
+    }
+
+    /** 245, class 16; SQL Server names both types, H2 tells only the value, so the lab's text ends earlier. */
+    public static SqlError conversionFailed(String value) {
+        return new SqlError(245, 1, 16, "Conversion failed when converting the value '" + value
+            + "' to the data type the statement needs.");
+    }
+
+    /** 2714, class 16. */
+    public static SqlError objectExists(String name) {
+        return new SqlError(2714, 6, 16, "There is already an object named '" + name + "' in the database.");
+    }
+
+    /** 195, class 15. */
+    public static SqlError notBuiltInFunction(String name) {
+        return new SqlError(195, 10, 15, "'" + name + "' is not a recognized built-in function name.");
+    }
+
+    /** 195, class 15. */
+    public static SqlError notSetOption(String name) {
+        return new SqlError(195, 1, 15, "'" + name + "' is not a recognized SET option.");
+    }
+
+    /** 2760, class 16. */
+    public static SqlError schemaNotFound(String schema) {
+        return new SqlError(2760, 1, 16, "The specified schema name \"" + schema
+            + "\" either does not exist or you do not have permission to use it.");
+    }
+
+    /**
+     * 229, class 14: "The SELECT permission was denied on the object 'Orders', database 'db1', schema 'dbo'."
+     */
+    public static SqlError permissionDenied(String permission, String object, String database, String schema) {
+        return new SqlError(229, 5, 14, "The " + permission + " permission was denied on the object '" + object
+            + "', database '" + database + "', schema '" + schema + "'.");
+    }
+
+    /** 262, class 14: "CREATE TABLE permission denied in database 'db1'." */
+    public static SqlError createPermissionDenied(String what, String database) {
+        return new SqlError(262, 1, 14, "CREATE " + what + " permission denied in database '" + database + "'.");
+    }
+
+    /** 1088, class 16: ALTER TABLE, CREATE INDEX, TRUNCATE without permission (or on nothing). */
+    public static SqlError cannotFindObject(String name) {
+        return new SqlError(1088, 7, 16, "Cannot find the object \"" + name
+            + "\" because it does not exist or you do not have permissions.");
+    }
+
+    /** 3701, class 14: DROP TABLE or VIEW without permission (or of nothing). */
+    public static SqlError cannotDrop(String kind, String name) {
+        return new SqlError(3701, 20, 14, "Cannot drop the " + kind + " '" + name
+            + "', because it does not exist or you do not have permission.");
+    }
+
+    /** 15151, class 16, as GRANT, DENY and REVOKE report an unknown object or principal, or no permission. */
+    public static SqlError cannotFind(String what, String name) {
+        return new SqlError(15151, 1, 16, "Cannot find the " + what + " '" + name
+            + "', because it does not exist or you do not have permission.");
+    }
+
+    /** 4617, class 16: GRANT, DENY or REVOKE to dbo, a fixed role, or oneself. */
+    public static SqlError cannotGrantToSpecialPrincipal() {
+        return new SqlError(4617, 1, 16, "Cannot grant, deny or revoke permissions to sa, dbo, entity owner,"
+            + " information_schema, sys, or yourself.");
+    }
+
+    /** 8178, class 16: a declared parameter without a value. */
+    public static SqlError parameterNotSupplied(String declarations, String parameter) {
+        return new SqlError(8178, 1, 16, "The parameterized query '(" + declarations + ")' expects the parameter '"
+            + parameter + "', which was not supplied.");
+    }
+
+    /** 2812, class 16. */
+    public static SqlError procedureNotFound(String name) {
+        return new SqlError(2812, 62, 16, "Could not find stored procedure '" + name + "'.");
+    }
+
+    /** 8179, class 16: sp_execute with a handle the session does not have (mssql-jdbc then prepares again). */
+    public static SqlError preparedHandleNotFound(int handle) {
+        return new SqlError(8179, 4, 16, "Could not find prepared statement with handle " + handle + ".");
+    }
+
+    /** 214, class 16. */
+    public static SqlError procedureExpectsParameter(String parameter, String type) {
+        return new SqlError(214, 201, 16, "Procedure expects parameter '" + parameter + "' of type '" + type + "'.");
+    }
+
+    /** 40508, class 16: Azure SQL Database has no USE. */
+    public static SqlError useNotSupported() {
+        return new SqlError(40508, 1, 16, "USE statement is not supported to switch between databases. Use a new"
+            + " connection to connect to a different database.");
+    }
+
+    /** 40515, class 15: Azure SQL Database has no cross-database names. */
+    public static SqlError crossDatabaseReference(String name) {
+        return new SqlError(40515, 1, 15, "Reference to database and/or server name in '" + name
+            + "' is not supported in this version of SQL Server.");
+    }
+
+    /** 3902, class 16. */
+    public static SqlError commitWithoutBegin() {
+        return new SqlError(3902, 1, 16, "The COMMIT TRANSACTION request has no corresponding BEGIN TRANSACTION.");
+    }
+
+    /** 3903, class 16. */
+    public static SqlError rollbackWithoutBegin() {
+        return new SqlError(3903, 1, 16, "The ROLLBACK TRANSACTION request has no corresponding BEGIN TRANSACTION.");
+    }
+
+    /** 628, class 16. */
+    public static SqlError saveWithoutTransaction() {
+        return new SqlError(628, 0, 16, "Cannot issue SAVE TRANSACTION when there is no active transaction.");
+    }
+
+    /** 6401, class 16. */
+    public static SqlError noSuchSavepoint(String name) {
+        return new SqlError(6401, 1, 16, "Cannot roll back " + name
+            + ". No transaction or savepoint of that name was found.");
+    }
+
+    /** 1222, class 16: a row lock held by another session did not come free in time. */
+    public static SqlError lockTimeout() {
+        return new SqlError(1222, 51, 16, "Lock request time out period exceeded.");
+    }
+
+    /** 1205, class 13; SQL Server rolls back the victim's transaction. */
+    public static SqlError deadlock(int spid) {
+        return new SqlError(1205, 51, 13, "Transaction (Process ID " + spid + ") was deadlocked on lock resources"
+            + " with another process and has been chosen as the deadlock victim. Rerun the transaction.");
+    }
+
+    /**
+     * Whether SQL Server ends the whole batch on this error (compile and name-resolution errors, conversion,
+     * deadlock) rather than only the statement (constraints, permissions, arithmetic, transaction misuse).
+     */
+    public static boolean abortsBatch(SqlError error) {
+        return switch (error.number()) {
+            case 102, 105, 113, 137, 195, 207, 208, 245, 1205, 2812, 4104, 40515, 2760 -> true;
+            default -> false;
+        };
     }
 }

@@ -14,9 +14,4 @@ package dev.milab.sql;
  */
 public record SessionIdentity(String loginName, String userName, boolean entra, boolean serverAdmin,
                               DatabaseUser user) {
-
-    /** May run CREATE USER, DROP USER and ALTER ROLE: the server admin or a member of db_owner. */
-    public boolean canManageUsers() {
-        return serverAdmin || (user != null && user.isMemberOf(DatabaseRole.DB_OWNER));
-    }
 }

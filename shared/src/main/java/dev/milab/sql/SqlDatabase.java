@@ -9,16 +9,77 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A database on a lab SQL server and its contained users: who may log in to it, and in which roles. The rules and
- * error numbers are Azure SQL's; see {@link AzureSqlErrors}.
+ * A database on a lab SQL server: its contained users (who may log in, in which roles), the object permissions
+ * GRANT, DENY and REVOKE set, and its data, which lives in its own in-memory H2 database. The rules and error
+ * numbers are Azure SQL's; see {@link AzureSqlErrors}.
  */
 public final class SqlDatabase {
 
     private final String name;
+    private final SqlServer server;
     private final Map<String, DatabaseUser> users = new ConcurrentHashMap<>();
+    private final ObjectPermissions permissions = new ObjectPermissions();
+    private final H2Database data;
 
-    SqlDatabase(String name) {
+    SqlDatabase(String name, SqlServer server) {
         this.name = name;
+        this.server = server;
+        this.data = new H2Database(server.name() + "_" + name);
+    }
+
+    public SqlServer server() {
+        return server;
+    }
+
+    /** The object permissions GRANT, DENY and REVOKE set in this database. */
+    public ObjectPermissions permissions() {
+        return permissions;
+    }
+
+    H2Database data() {
+        return data;
+    }
+
+    /**
+     * Runs T-SQL as the database owner, for demo data: {@code CREATE TABLE dbo.Orders (…); INSERT …}, users and
+     * grants included. The same front as for clients runs it, so the same T-SQL works; the first error is thrown.
+     */
+    public SqlDatabase seed(String tsql) {
+        server.service().engine().seed(this, tsql);
+        return this;
+    }
+
+    /**
+     * Whether a session may use {@code permission} on {@code schema.object}, as SQL Server decides it: the server
+     * admins (dbo) may do anything; a DENY to the user or to public, on the object or its schema, refuses; then
+     * db_owner, db_datareader (SELECT) and db_datawriter (INSERT, UPDATE, DELETE) allow, and so does a GRANT to the
+     * user or public. Role membership is read at the time of the statement.
+     */
+    public boolean isAllowed(SessionIdentity identity, String schema, String object,
+                             dev.milab.sql.tsql.StatementAnalysis.Permission permission) {
+        if (identity.serverAdmin()) {
+            return true;
+        }
+        DatabaseUser user = user(identity.userName()).orElse(null);
+        ObjectPermissions.State forPublic = permissions.stateFor(ObjectPermissions.PUBLIC, schema, object,
+            permission);
+        ObjectPermissions.State forUser = user == null ? null : permissions.stateFor(user.name(), schema, object,
+            permission);
+        if (forPublic == ObjectPermissions.State.DENY || forUser == ObjectPermissions.State.DENY) {
+            return false;
+        }
+        if (user != null && (user.isMemberOf(DatabaseRole.DB_OWNER)
+            || (permission == dev.milab.sql.tsql.StatementAnalysis.Permission.SELECT
+                ? user.isMemberOf(DatabaseRole.DB_DATAREADER) : user.isMemberOf(DatabaseRole.DB_DATAWRITER)))) {
+            return true;
+        }
+        return forPublic == ObjectPermissions.State.GRANT || forUser == ObjectPermissions.State.GRANT;
+    }
+
+    /** Whether the session may run DDL here: the server admins and db_owner members (read at statement time). */
+    public boolean isOwner(SessionIdentity identity) {
+        return identity.serverAdmin() || user(identity.userName()).map(u -> u.isMemberOf(DatabaseRole.DB_OWNER))
+            .orElse(false);
     }
 
     public String name() {
@@ -69,6 +130,7 @@ public final class SqlDatabase {
         if (users.remove(key(userName)) == null) {
             throw new SqlErrorException(AzureSqlErrors.doesNotExistOrNoPermission("drop", "user", userName));
         }
+        permissions.dropPrincipal(userName);
     }
 
     /** {@code ALTER ROLE role ADD MEMBER [name]}. */
@@ -115,6 +177,11 @@ public final class SqlDatabase {
         boolean symbol = password.chars().anyMatch(c -> !Character.isLetterOrDigit(c));
         int classes = (upper ? 1 : 0) + (lower ? 1 : 0) + (digit ? 1 : 0) + (symbol ? 1 : 0);
         return classes >= 3;
+    }
+
+    /** Ends the H2 database (with the lab). */
+    void close() {
+        data.close();
     }
 
     private static String key(String userName) {

@@ -20,13 +20,19 @@ public final class SqlServer {
     public static final String MASTER = "master";
 
     private final String name;
+    private final AzureSql service;
     private final Map<String, SqlDatabase> databases = new ConcurrentHashMap<>();
     private volatile EntraAdmin entraAdmin;
     private volatile DatabaseUser sqlAdministrator;
 
-    SqlServer(String name) {
+    SqlServer(String name, AzureSql service) {
         this.name = name;
-        databases.put(MASTER, new SqlDatabase(MASTER));
+        this.service = service;
+        databases.put(MASTER, new SqlDatabase(MASTER, this));
+    }
+
+    AzureSql service() {
+        return service;
     }
 
     public String name() {
@@ -42,7 +48,7 @@ public final class SqlServer {
         if (databaseName == null || databaseName.isBlank() || databaseName.length() > 128) {
             throw new IllegalArgumentException("A database name has 1 to 128 characters");
         }
-        SqlDatabase db = new SqlDatabase(databaseName);
+        SqlDatabase db = new SqlDatabase(databaseName, this);
         if (databases.putIfAbsent(key(databaseName), db) != null) {
             throw new IllegalStateException("Database " + databaseName + " already exists on " + name);
         }
@@ -84,6 +90,11 @@ public final class SqlServer {
 
     public Optional<DatabaseUser> sqlAdministrator() {
         return Optional.ofNullable(sqlAdministrator);
+    }
+
+    /** Ends every database's engine (with the lab). */
+    void close() {
+        databases.values().forEach(SqlDatabase::close);
     }
 
     private static String key(String databaseName) {

@@ -1,6 +1,7 @@
 package dev.milab.sql;
 
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.EOFException;
@@ -58,6 +59,8 @@ final class TdsEndpoint implements AutoCloseable {
     private final SSLContext tls;
     private final AzureSql service;
     private final ThreadPoolExecutor workers;
+    /** The second thread of each logged-in connection, which reads while the first answers (see RequestPump). */
+    private final ThreadPoolExecutor helpers;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
     private volatile Consumer<TdsMessage> clientMessageTap;
@@ -71,6 +74,13 @@ final class TdsEndpoint implements AutoCloseable {
         this.workers = new ThreadPoolExecutor(0, MAX_CONNECTIONS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
             r -> {
                 Thread t = new Thread(r, "lab-sql-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        AtomicInteger h = new AtomicInteger();
+        this.helpers = new ThreadPoolExecutor(0, MAX_CONNECTIONS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+            r -> {
+                Thread t = new Thread(r, "lab-sql-reader-" + h.incrementAndGet());
                 t.setDaemon(true);
                 return t;
             });
@@ -127,6 +137,7 @@ final class TdsEndpoint implements AutoCloseable {
 
     private void serve(Socket socket) {
         Closeable channel = socket;
+        TdsSession openSession = null;
         try {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(LOGIN_STEP_TIMEOUT_MILLIS);
@@ -142,16 +153,17 @@ final class TdsEndpoint implements AutoCloseable {
                 configure(ssl, List.of("TLSv1.3", "TLSv1.2"), true);
                 ssl.startHandshake();
                 in = new BufferedInputStream(ssl.getInputStream());
-                out = ssl.getOutputStream();
+                out = buffered(ssl.getOutputStream());
                 session = new TdsSession(service, true, sniHost(ssl.getSession()));
             } else if (first == PacketType.PRELOGIN) {
                 in = new BufferedInputStream(new SequenceInputStream(
                     new ByteArrayInputStream(new byte[] {(byte) first}), rawIn));
-                out = socket.getOutputStream();
+                out = buffered(socket.getOutputStream());
                 session = new TdsSession(service, false, null);
             } else {
                 return;
             }
+            openSession = session;
             while (!closed) {
                 TdsMessage message;
                 TdsSession.Reply reply;
@@ -164,7 +176,7 @@ final class TdsEndpoint implements AutoCloseable {
                     if (tap != null) {
                         tap.accept(message);
                     }
-                    reply = session.onMessage(message);
+                    reply = session.onMessage(message, out);
                 } catch (TdsProtocolException e) {
                     reply = session.onProtocolError(e);
                 }
@@ -176,7 +188,9 @@ final class TdsEndpoint implements AutoCloseable {
                     return;
                 }
                 if (reply.next() == TdsSession.Next.START_TLS) {
-                    PreLoginTlsSocket inBand = new PreLoginTlsSocket(socket, in, out, session.spid());
+                    // The in-band handshake writes the raw socket: TLS flushes every record it writes there.
+                    PreLoginTlsSocket inBand = new PreLoginTlsSocket(socket, in, socket.getOutputStream(),
+                        session.spid());
                     SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(inBand, null, true);
                     channel = ssl;
                     // SQL Server negotiates TLS 1.3 only with TDS 8.0; mssql-jdbc's in-band handshake expects 1.2.
@@ -184,20 +198,34 @@ final class TdsEndpoint implements AutoCloseable {
                     ssl.startHandshake();
                     inBand.handshakeFinished();
                     in = new BufferedInputStream(ssl.getInputStream());
-                    out = ssl.getOutputStream();
+                    out = buffered(ssl.getOutputStream());
                     session.tlsEstablished(sniHost(ssl.getSession()));
                 }
                 if (session.state() == TdsSession.State.LOGGED_IN) {
                     socket.setSoTimeout(IDLE_TIMEOUT_MILLIS);
+                    Closeable toClose = channel;
+                    new RequestPump(session, in, out, TdsEndpoint::readMessage, () -> clientMessageTap, () -> {
+                        closeQuietly(toClose);
+                        closeQuietly(socket);
+                    }).run(helpers);
+                    return;
                 }
             }
         } catch (IOException | RuntimeException e) {
             // The client went away, timed out, failed TLS or sent bytes that are not TDS: this connection ends.
         } finally {
+            if (openSession != null) {
+                openSession.close();
+            }
             closeQuietly(channel);
             closeQuietly(socket);
             open.remove(socket);
         }
+    }
+
+    /** Packets go out in few TLS records and system calls; every reply ends with a flush. */
+    private static OutputStream buffered(OutputStream out) {
+        return new BufferedOutputStream(out, 2 * PacketHeader.MAX_PACKET_SIZE);
     }
 
     private static void configure(SSLSocket ssl, List<String> protocols, boolean alpn) {
@@ -222,7 +250,7 @@ final class TdsEndpoint implements AutoCloseable {
     }
 
     /** Reads one whole message; null at a clean end of stream between messages. */
-    private static TdsMessage readMessage(InputStream in, int maxMessageBytes) throws IOException,
+    static TdsMessage readMessage(InputStream in, int maxMessageBytes) throws IOException,
         TdsProtocolException {
         MessageAssembler assembler = new MessageAssembler(maxMessageBytes);
         while (true) {
@@ -252,6 +280,7 @@ final class TdsEndpoint implements AutoCloseable {
         closeQuietly(listener);
         open.forEach(TdsEndpoint::closeQuietly);
         workers.shutdownNow();
+        helpers.shutdownNow();
     }
 
     private static void closeQuietly(Closeable c) {

@@ -1,11 +1,12 @@
 package dev.milab.sql;
 
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.milab.sql.tds.ColMetadataToken;
 import dev.milab.sql.tds.Collation;
 import dev.milab.sql.tds.DoneToken;
 import dev.milab.sql.tds.EnvChangeToken;
@@ -16,15 +17,21 @@ import dev.milab.sql.tds.FedAuthInfoToken;
 import dev.milab.sql.tds.FedAuthTokenMessage;
 import dev.milab.sql.tds.Login7Message;
 import dev.milab.sql.tds.LoginAckToken;
+import dev.milab.sql.tds.MessageAssembler;
 import dev.milab.sql.tds.MessageToken;
 import dev.milab.sql.tds.PacketHeader;
 import dev.milab.sql.tds.PacketType;
 import dev.milab.sql.tds.PreLoginMessage;
-import dev.milab.sql.tds.RowToken;
+import dev.milab.sql.tds.ReturnStatusToken;
+import dev.milab.sql.tds.ReturnValueToken;
+import dev.milab.sql.tds.RpcRequestMessage;
 import dev.milab.sql.tds.ServerToken;
 import dev.milab.sql.tds.SqlBatchMessage;
 import dev.milab.sql.tds.TdsMessage;
 import dev.milab.sql.tds.TdsProtocolException;
+import dev.milab.sql.tds.TdsReader;
+import dev.milab.sql.tds.TdsResponseWriter;
+import dev.milab.sql.tds.TransactionManagerMessage;
 
 /**
  * One client connection's login and session, as an explicit state machine over whole TDS messages; no socket.
@@ -33,14 +40,16 @@ import dev.milab.sql.tds.TdsProtocolException;
  * PRELOGIN ──PRELOGIN──▶ (TDS 7.4: TLS_HANDSHAKE inside PRELOGIN packets) ──▶ LOGIN7
  * LOGIN7 ──LOGIN7 with password or SECURITYTOKEN──▶ LOGGED_IN | CLOSED
  * LOGIN7 ──LOGIN7 with FEDAUTH library MSAL──▶ FEDAUTHINFO sent ──▶ FEDAUTH_TOKEN ──token──▶ LOGGED_IN | CLOSED
- * LOGGED_IN ──SQL batch / attention──▶ LOGGED_IN
+ * LOGGED_IN ──SQL batch / RPC / transaction manager request / attention──▶ LOGGED_IN
  * any state ──a message out of order or malformed──▶ CLOSED (with an ERROR token once the client expects tokens)
  * </pre>
  *
  * <p>The transport tells it whether TLS came first (TDS 8.0, {@code encrypt=strict}) and the SNI host, hands it
- * each message, writes the reply and does what {@link Reply#next()} says.
+ * each message with the stream to answer on, writes the login replies it returns and does what
+ * {@link Reply#next()} says. Once logged in, replies stream straight to that stream as the engine produces them
+ * ({@link TdsResponseWriter}), so a large result never sits whole in memory.
  */
-public final class TdsSession {
+public final class TdsSession implements AutoCloseable {
 
     /** Where the login stands. */
     public enum State {
@@ -83,6 +92,9 @@ public final class TdsSession {
     private Login7Message login;
     private SqlServer server;
     private SqlSessionContext context;
+    private SqlSession sqlSession;
+    private TdsResponseWriter writer;
+    private OutputStream writerOut;
 
     public TdsSession(AzureSql service, boolean tlsFirst, String sniHost) {
         this.service = service;
@@ -129,7 +141,16 @@ public final class TdsSession {
         }
     }
 
-    public Reply onMessage(TdsMessage message) throws TdsProtocolException {
+    /** The engine's state for this session, once logged in (for the transport's cancel). */
+    public Optional<SqlSession> sqlSession() {
+        return Optional.ofNullable(sqlSession);
+    }
+
+    /**
+     * Handles one message. Login replies come back in {@link Reply#messages()}; replies to requests after login
+     * are written to {@code out} as packets while they are produced.
+     */
+    public Reply onMessage(TdsMessage message, OutputStream out) throws TdsProtocolException {
         if (nextPacketSize > 0) {
             packetSize = nextPacketSize;
             nextPacketSize = 0;
@@ -138,10 +159,42 @@ public final class TdsSession {
             case PRELOGIN -> onPreLogin(expect(message, PacketType.PRELOGIN));
             case LOGIN7 -> onLogin7(expect(message, PacketType.LOGIN7));
             case FEDAUTH_TOKEN -> onFedAuthToken(expect(message, PacketType.FEDAUTH_TOKEN));
-            case LOGGED_IN -> onRequest(message);
+            case LOGGED_IN -> onRequest(message, out);
             case TLS_HANDSHAKE, CLOSED -> throw new TdsProtocolException("A " + PacketType.name(message.type())
                 + " message in state " + state);
         };
+    }
+
+    /** The same, for tests without a transport: streamed replies come back as messages too. */
+    public Reply onMessage(TdsMessage message) throws TdsProtocolException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Reply reply = onMessage(message, out);
+        if (out.size() == 0) {
+            return reply;
+        }
+        List<TdsMessage> all = new ArrayList<>(reply.messages());
+        all.addAll(messagesIn(out.toByteArray()));
+        return new Reply(all, reply.next());
+    }
+
+    /** Splits packets written by this session back into messages. */
+    static List<TdsMessage> messagesIn(byte[] packets) throws TdsProtocolException {
+        List<TdsMessage> messages = new ArrayList<>();
+        MessageAssembler assembler = new MessageAssembler(Integer.MAX_VALUE);
+        TdsReader r = new TdsReader(packets);
+        while (r.remaining() > 0) {
+            PacketHeader h = PacketHeader.decode(r.bytes(PacketHeader.SIZE), PacketHeader.MAX_PACKET_SIZE);
+            assembler.add(h, r.bytes(h.payloadLength())).ifPresent(messages::add);
+        }
+        return messages;
+    }
+
+    /** Ends the engine's session: an open transaction is rolled back, the H2 connection closed. */
+    @Override
+    public void close() {
+        if (sqlSession != null) {
+            sqlSession.close();
+        }
     }
 
     /**
@@ -232,6 +285,7 @@ public final class TdsSession {
         }
         LoginResult.Success success = (LoginResult.Success) result;
         context = new SqlSessionContext(success.server(), success.database(), success.identity(), spid);
+        sqlSession = new SqlSession(context);
         String serverName = success.server().name();
         List<ServerToken> tokens = new ArrayList<>();
         // The order Azure SQL sends after a login: database, its INFO, collation, language, its INFO, LOGINACK,
@@ -266,46 +320,56 @@ public final class TdsSession {
         return new Reply(List.of(tokens(tokens)), Next.CLOSE);
     }
 
-    private Reply onRequest(TdsMessage message) throws TdsProtocolException {
+    private Reply onRequest(TdsMessage message, OutputStream out) throws TdsProtocolException {
+        TsqlEngine engine = service.engine();
         switch (message.type()) {
             case PacketType.SQL_BATCH -> {
                 String text = SqlBatchMessage.decode(message.payload()).text();
-                List<StatementResult> results = service.engine().execute(context, text);
-                return new Reply(List.of(tokens(resultTokens(results))), Next.CONTINUE);
+                TdsResultStream stream = startResponse(out);
+                engine.batch(sqlSession, text, stream);
+                stream.endStatements(false);
+            }
+            case PacketType.RPC -> {
+                List<RpcRequestMessage.Call> calls = RpcRequestMessage.decode(message.payload()).calls();
+                TdsResultStream stream = startResponse(out);
+                stream.inProcedure(true);
+                for (int i = 0; i < calls.size(); i++) {
+                    TsqlEngine.RpcOutcome outcome = engine.rpc(sqlSession, calls.get(i), stream);
+                    stream.endStatements(true);
+                    writer.token(new ReturnStatusToken(outcome.status()));
+                    for (ReturnValueToken value : outcome.outputs()) {
+                        writer.token(value);
+                    }
+                    int status = (i < calls.size() - 1 ? DoneToken.MORE : 0) | (stream.takeFailed()
+                        ? DoneToken.ERROR : 0);
+                    writer.token(new DoneToken(DoneToken.DONEPROC, status, DoneToken.COMMAND_EXECUTE, 0));
+                }
+            }
+            case PacketType.TRANSACTION_MANAGER -> {
+                TransactionManagerMessage request = TransactionManagerMessage.decode(message.payload());
+                TdsResultStream stream = startResponse(out);
+                engine.transactionManager(sqlSession, request, stream);
+                stream.endStatements(false);
             }
             case PacketType.ATTENTION -> {
-                // Every request runs to completion before the next is read: acknowledge the cancel (MS-TDS 2.2.1.7).
-                return new Reply(List.of(tokens(List.of(new DoneToken(DoneToken.ATTENTION, 0, 0)))), Next.CONTINUE);
-            }
-            case PacketType.RPC, PacketType.TRANSACTION_MANAGER -> {
-                SqlError error = AzureSqlErrors.notSupportedYet(PacketType.name(message.type()) + " request");
-                return new Reply(List.of(tokens(List.of(error(error), new DoneToken(DoneToken.ERROR, 0, 0)))),
-                    Next.CONTINUE);
+                // The request it cancels has been answered; acknowledge the cancel (MS-TDS 2.2.1.7).
+                startResponse(out);
+                writer.token(new DoneToken(DoneToken.ATTENTION, 0, 0));
             }
             default -> throw new TdsProtocolException("A " + PacketType.name(message.type())
                 + " message after login");
         }
+        writer.endMessage();
+        return new Reply(List.of(), Next.CONTINUE);
     }
 
-    private List<ServerToken> resultTokens(List<StatementResult> results) {
-        List<ServerToken> tokens = new ArrayList<>();
-        for (int i = 0; i < results.size(); i++) {
-            int more = i < results.size() - 1 ? DoneToken.MORE : 0;
-            StatementResult result = results.get(i);
-            if (result instanceof StatementResult.Rows rows) {
-                tokens.add(new ColMetadataToken(rows.columns()));
-                rows.rows().forEach(values -> tokens.add(new RowToken(rows.columns(), values)));
-                tokens.add(new DoneToken(DoneToken.COUNT | more, DoneToken.COMMAND_SELECT, rows.rows().size()));
-            } else if (result instanceof StatementResult.Completed completed) {
-                boolean counted = completed.rowCount() >= 0;
-                tokens.add(new DoneToken((counted ? DoneToken.COUNT : 0) | more, 0, Math.max(0,
-                    completed.rowCount())));
-            } else if (result instanceof StatementResult.Failed failed) {
-                tokens.add(error(failed.error()));
-                tokens.add(new DoneToken(DoneToken.ERROR | more, 0, 0));
-            }
+    private TdsResultStream startResponse(OutputStream out) {
+        if (writer == null || writerOut != out) {
+            writer = new TdsResponseWriter(out, packetSize, spid);
+            writerOut = out;
         }
-        return tokens;
+        writer.packetSize(packetSize);
+        return new TdsResultStream(writer, sqlSession, server.name());
     }
 
     private MessageToken error(SqlError e) {

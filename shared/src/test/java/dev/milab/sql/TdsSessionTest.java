@@ -18,6 +18,7 @@ import dev.milab.sql.tds.PreLoginMessage;
 import dev.milab.sql.tds.TdsMessage;
 import dev.milab.sql.tds.TdsProtocolException;
 import dev.milab.sql.tds.TdsReader;
+import dev.milab.sql.tds.TransactionManagerMessage;
 import dev.milab.testing.SharedLab;
 
 /** The login state machine, fed with captured mssql-jdbc messages and no socket. */
@@ -96,6 +97,64 @@ class TdsSessionTest {
 
         session.onMessage(Captures.load("sqlbatch-select1"));
         assertThat(session.packetSize()).isEqualTo(8000);
+    }
+
+    static TdsMessage transactionRequest(int type, String name) {
+        return new TdsMessage(PacketType.TRANSACTION_MANAGER, new TransactionManagerMessage(type,
+            type == TransactionManagerMessage.BEGIN_XACT ? 2 : 0, name, false, 0, "").encode());
+    }
+
+    /** The change types of the ENVCHANGE tokens in a reply. */
+    static List<Integer> envChanges(TdsMessage reply) throws TdsProtocolException {
+        List<Integer> changes = new ArrayList<>();
+        TdsReader r = new TdsReader(reply.payload());
+        while (r.remaining() > 0) {
+            int type = r.uint8();
+            if (type == 0xFD) {
+                r.skip(12);
+            } else {
+                int length = r.uint16();
+                if (type == 0xE3) {
+                    changes.add(r.uint8());
+                    r.skip(length - 1);
+                } else {
+                    r.skip(length);
+                }
+            }
+        }
+        return changes;
+    }
+
+    @Test
+    void transactionManagerRequestsBeginCommitAndRollBack() throws Exception {
+        TdsSession session = new TdsSession(lab.azureSql(), false, null);
+        session.onMessage(Captures.load("prelogin-sqlauth"));
+        session.tlsEstablished(null);
+        session.onMessage(Captures.load("login7-sqlauth"));
+        assertThat(session.state()).isEqualTo(TdsSession.State.LOGGED_IN);
+
+        TdsMessage begin = session.onMessage(transactionRequest(TransactionManagerMessage.BEGIN_XACT, "t1"))
+            .messages().get(0);
+        assertThat(envChanges(begin)).containsExactly(8);
+        assertThat(tokenTypes(begin)).containsExactly(0xE3, 0xFD);
+        TdsMessage save = session.onMessage(transactionRequest(TransactionManagerMessage.SAVE_XACT, "s1"))
+            .messages().get(0);
+        assertThat(tokenTypes(save)).containsExactly(0xFD);
+        TdsMessage commit = session.onMessage(transactionRequest(TransactionManagerMessage.COMMIT_XACT, ""))
+            .messages().get(0);
+        assertThat(envChanges(commit)).containsExactly(9);
+        TdsMessage nothingToRollBack = session.onMessage(transactionRequest(
+            TransactionManagerMessage.ROLLBACK_XACT, "")).messages().get(0);
+        assertThat(tokenTypes(nothingToRollBack)).containsExactly(0xAA, 0xFD);
+        session.onMessage(transactionRequest(TransactionManagerMessage.BEGIN_XACT, ""));
+        TdsMessage rollback = session.onMessage(transactionRequest(TransactionManagerMessage.ROLLBACK_XACT, ""))
+            .messages().get(0);
+        assertThat(envChanges(rollback)).containsExactly(10);
+        TdsMessage distributed = session.onMessage(transactionRequest(TransactionManagerMessage.PROPAGATE_XACT, ""))
+            .messages().get(0);
+        assertThat(tokenTypes(distributed)).containsExactly(0xAA, 0xFD);
+        assertThat(session.state()).isEqualTo(TdsSession.State.LOGGED_IN);
+        session.close();
     }
 
     @Test

@@ -3,25 +3,27 @@ package dev.milab.sql.tds;
 import java.util.List;
 
 /**
- * COLMETADATA (MS-TDS 2.2.7.4, token 0x81): the columns of the result set that follows. The lab writes two
- * types: NVARCHAR (0xE7, with a max length in bytes and a collation) and INTN (0x26, length 4), both nullable.
+ * COLMETADATA (MS-TDS 2.2.7.4, token 0x81): the columns of the result set that follows. Per column: UserType
+ * (ULONG, 0), Flags (USHORT: 0x0001 nullable, 0x0010 identity), TYPE_INFO, and the column name (B_VARCHAR; empty
+ * for an expression without an alias, as SQL Server sends it).
  */
 public record ColMetadataToken(List<Column> columns) implements ServerToken {
 
     public static final int TYPE = 0x81;
-    public static final int NVARCHAR = 0xE7;
-    public static final int INTN = 0x26;
-    private static final int FLAG_NULLABLE = 0x0001;
+    public static final int FLAG_NULLABLE = 0x0001;
+    public static final int FLAG_IDENTITY = 0x0010;
+    /** The most characters a column name has (sysname). */
+    static final int MAX_NAME_CHARS = 128;
 
-    /** A result column: its name and type (NVARCHAR with a maximum length in characters, or INT). */
-    public record Column(String name, int tdsType, int maxChars) {
+    /** A result column: its name, type and flags. */
+    public record Column(String name, TypeInfo type, int flags) {
 
         public static Column nvarchar(String name, int maxChars) {
-            return new Column(name, NVARCHAR, maxChars);
+            return new Column(name, TypeInfo.nvarchar(maxChars), FLAG_NULLABLE);
         }
 
         public static Column integer(String name) {
-            return new Column(name, INTN, 0);
+            return new Column(name, TypeInfo.intN(4), FLAG_NULLABLE);
         }
     }
 
@@ -38,13 +40,10 @@ public record ColMetadataToken(List<Column> columns) implements ServerToken {
     public void encode(TdsWriter w) {
         w.uint8(TYPE).uint16(columns.size());
         for (Column c : columns) {
-            w.int32(0).uint16(FLAG_NULLABLE).uint8(c.tdsType());
-            if (c.tdsType() == NVARCHAR) {
-                w.uint16(c.maxChars() * 2).bytes(Collation.SQL_LATIN1_GENERAL_CP1_CI_AS.encode());
-            } else {
-                w.uint8(4);
-            }
-            w.bVarchar(c.name());
+            w.int32(0).uint16(c.flags());
+            c.type().encode(w);
+            String name = c.name().length() > MAX_NAME_CHARS ? c.name().substring(0, MAX_NAME_CHARS) : c.name();
+            w.bVarchar(name);
         }
     }
 }

@@ -9,6 +9,10 @@ public record Collation(int lcidAndFlags, int sortId) {
 
     public static final Collation SQL_LATIN1_GENERAL_CP1_CI_AS = new Collation(0x00D00409, 52);
 
+    public static Collation decode(TdsReader r) throws TdsProtocolException {
+        return new Collation(r.int32(), r.uint8());
+    }
+
     public byte[] encode() {
         return new TdsWriter().int32(lcidAndFlags).uint8(sortId).toByteArray();
     }

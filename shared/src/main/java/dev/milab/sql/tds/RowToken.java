@@ -5,8 +5,8 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * ROW (MS-TDS 2.2.7.19, token 0xD1): one row of values in COLMETADATA's order. NVARCHAR is a USHORT byte length
- * (0xFFFF for NULL) and UCS-2; INTN a length byte (0 for NULL, else 4) and the value.
+ * ROW (MS-TDS 2.2.7.20, token 0xD1): one value per column of the COLMETADATA before it, each as its TYPE_INFO
+ * says ({@link TdsValues}), NULLs included.
  */
 public record RowToken(List<ColMetadataToken.Column> columns, List<Object> values) implements ServerToken {
 
@@ -24,21 +24,14 @@ public record RowToken(List<ColMetadataToken.Column> columns, List<Object> value
 
     @Override
     public void encode(TdsWriter w) {
+        write(w, columns, values.toArray());
+    }
+
+    /** Writes a ROW without making a token object (the result-set path). */
+    public static void write(TdsWriter w, List<ColMetadataToken.Column> columns, Object[] values) {
         w.uint8(TYPE);
         for (int i = 0; i < columns.size(); i++) {
-            Object value = values.get(i);
-            if (columns.get(i).tdsType() == ColMetadataToken.NVARCHAR) {
-                if (value == null) {
-                    w.uint16(0xFFFF);
-                } else {
-                    String s = value.toString();
-                    w.uint16(s.length() * 2).ucs2(s);
-                }
-            } else if (value == null) {
-                w.uint8(0);
-            } else {
-                w.uint8(4).int32(((Number) value).intValue());
-            }
+            TdsValues.write(w, columns.get(i).type(), values[i]);
         }
     }
 }

@@ -97,6 +97,17 @@ public final class TdsWriter {
         return size;
     }
 
+    /** Writes {@code length} bytes from the start of this buffer to {@code out} (the response writer's packets). */
+    void writeTo(java.io.OutputStream out, int length) throws java.io.IOException {
+        out.write(buffer, 0, length);
+    }
+
+    /** Drops the first {@code count} bytes, keeping the rest. */
+    void dropFront(int count) {
+        System.arraycopy(buffer, count, buffer, 0, size - count);
+        size -= count;
+    }
+
     public byte[] toByteArray() {
         return Arrays.copyOf(buffer, size);
     }

@@ -1,0 +1,161 @@
+package dev.milab.sql;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.milab.sql.tsql.H2Translation;
+
+/**
+ * The engine behind one lab database: an in-memory H2 database in its MSSQLServer mode (identifiers case-insensitive
+ * and case-preserving, as SQL_Latin1_General_CP1_CI_AS makes them), with the schema {@code dbo} and the unsigned
+ * {@code tinyint} domain. It starts on first use; each TDS session gets its own H2 connection, so transactions and
+ * their isolation are H2's per session. One more connection, kept by this object, holds the database open and
+ * answers catalog questions (does {@code dbo.Orders} exist, and how is it spelled).
+ */
+final class H2Database implements AutoCloseable {
+
+    /**
+     * The mode and identifier settings the lab fixes; writers wait 10 s for a row lock, then get SQL Server's error
+     * 1222; H2 must not hand out a query's previous result again (it would ignore the isolation level); words
+     * H2 reserves and T-SQL does not ({@code Value}, {@code Key}, {@code Year}, {@code Row}, …) stay usable as
+     * column names.
+     */
+    static final String SETTINGS = ";MODE=MSSQLServer;DATABASE_TO_UPPER=FALSE;CASE_INSENSITIVE_IDENTIFIERS=TRUE"
+        + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=64;OPTIMIZE_REUSE_RESULTS=FALSE"
+        + ";NON_KEYWORDS=VALUE,KEY,YEAR,MONTH,DAY,HOUR,MINUTE,SECOND,ROW,ROWS,RANGE,GROUPS,LIMIT,MINUS,QUALIFY"
+        + ",REGEXP,ROWNUM,UNKNOWN,WINDOW,ILIKE,INTERSECTS,_ROWID_,UESCAPE,SYMMETRIC,ASYMMETRIC,BOTH,LEADING"
+        + ",TRAILING,LOCALTIME";
+
+    private static final org.h2.Driver DRIVER = new org.h2.Driver();
+
+    private final String url;
+    private final Map<String, String> catalog = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> tinyintColumns = new ConcurrentHashMap<>();
+    private Connection keeper;
+    private boolean closed;
+
+    H2Database(String labDatabaseName) {
+        String safe = labDatabaseName.replaceAll("[^A-Za-z0-9_]", "_");
+        this.url = "jdbc:h2:mem:milab_" + safe + "_" + UUID.randomUUID().toString().replace("-", "") + SETTINGS;
+    }
+
+    /** A new connection for a session, in schema {@code dbo}, auto-commit on. */
+    Connection open() throws SQLException {
+        start();
+        Connection c = DRIVER.connect(url, new Properties());
+        c.setSchema("dbo");
+        return c;
+    }
+
+    private synchronized void start() throws SQLException {
+        if (closed) {
+            throw new SQLException("The database was closed with the lab");
+        }
+        if (keeper != null) {
+            return;
+        }
+        Connection c = DRIVER.connect(url, new Properties());
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA IF NOT EXISTS dbo");
+            s.execute("CREATE DOMAIN IF NOT EXISTS PUBLIC." + H2Translation.TINYINT_DOMAIN
+                + " AS SMALLINT CHECK (VALUE BETWEEN 0 AND 255)");
+        }
+        keeper = c;
+    }
+
+    /**
+     * The table or view {@code schema.name} as the catalog spells it ({@code dbo.Orders}), if it exists. Positive
+     * answers are cached until the next DDL statement.
+     */
+    Optional<String[]> findObject(String schema, String name) {
+        String key = (schema + "." + name).toLowerCase(Locale.ROOT);
+        String cached = catalog.get(key);
+        if (cached != null) {
+            return Optional.of(cached.split("\\.", 2));
+        }
+        synchronized (this) {
+            try {
+                start();
+                try (PreparedStatement ps = keeper.prepareStatement("SELECT TABLE_SCHEMA, TABLE_NAME FROM "
+                    + "INFORMATION_SCHEMA.TABLES WHERE LOWER(TABLE_SCHEMA) = ? AND LOWER(TABLE_NAME) = ?")) {
+                    ps.setString(1, schema.toLowerCase(Locale.ROOT));
+                    ps.setString(2, name.toLowerCase(Locale.ROOT));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            return Optional.empty();
+                        }
+                        String[] found = {rs.getString(1), rs.getString(2)};
+                        catalog.put(key, found[0] + "." + found[1]);
+                        return Optional.of(found);
+                    }
+                }
+            } catch (SQLException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** Whether a schema exists. */
+    boolean schemaExists(String schema) {
+        return query("SELECT 1 FROM INFORMATION_SCHEMA.SCHEMATA WHERE LOWER(SCHEMA_NAME) = ?",
+            schema.toLowerCase(Locale.ROOT)).isPresent();
+    }
+
+    /** The first column of the first row of a catalog query, if any (for error texts). */
+    synchronized Optional<String> query(String sql, String... arguments) {
+        try {
+            start();
+            try (PreparedStatement ps = keeper.prepareStatement(sql)) {
+                for (int i = 0; i < arguments.length; i++) {
+                    ps.setString(i + 1, arguments[i]);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+                }
+            }
+        } catch (SQLException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether a table column was declared {@code tinyint} (H2 reports the domain's SMALLINT). */
+    boolean isTinyint(String schema, String table, String column) {
+        String key = (schema + "." + table + "." + column).toLowerCase(Locale.ROOT);
+        return tinyintColumns.computeIfAbsent(key, k -> query("SELECT DOMAIN_NAME FROM INFORMATION_SCHEMA.COLUMNS"
+            + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = ?", schema, table, column)
+            .map(H2Translation.TINYINT_DOMAIN::equals).orElse(false));
+    }
+
+    /** A DDL statement ran: cached names may be gone or spelled differently now. */
+    void catalogChanged() {
+        catalog.clear();
+        tinyintColumns.clear();
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (keeper != null) {
+            try (Statement s = keeper.createStatement()) {
+                s.execute("SHUTDOWN");
+            } catch (SQLException e) {
+                // closing anyway
+            }
+            try {
+                keeper.close();
+            } catch (SQLException e) {
+                // closed by SHUTDOWN
+            }
+            keeper = null;
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.milab.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import java.sql.Statement;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Cancel through the attention packet: Statement.cancel() from another thread and the driver's query timeout stop
+ * a running request (a WAITFOR in the front, a long query in H2), and the connection stays usable.
+ */
+class SqlCancelIT {
+
+    static SqlTestDatabase db;
+    static ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+
+    @BeforeAll
+    static void seed() {
+        db = SqlTestDatabase.create("sqlcancel");
+        StringBuilder rows = new StringBuilder("CREATE TABLE dbo.Numbers (N int PRIMARY KEY); INSERT INTO dbo.Numbers "
+            + "VALUES (0)");
+        for (int i = 1; i < 1000; i++) {
+            rows.append(", (").append(i).append(')');
+        }
+        db.database.seed(rows.toString());
+    }
+
+    @AfterAll
+    static void stop() {
+        timer.shutdownNow();
+    }
+
+    static void assertUsable(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM dbo.Numbers")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(1000);
+        }
+    }
+
+    @Test
+    void cancelStopsAWaitforAtOnce() throws Exception {
+        try (Connection c = db.asAdmin(); Statement s = c.createStatement()) {
+            timer.schedule(() -> {
+                s.cancel();
+                return null;
+            }, 300, TimeUnit.MILLISECONDS);
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> s.execute("WAITFOR DELAY '00:00:20'")).isInstanceOf(SQLException.class)
+                .hasMessageContaining("canceled");
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5_000);
+            assertUsable(c);
+        }
+    }
+
+    @Test
+    void cancelStopsALongQueryInTheEngine() throws Exception {
+        try (Connection c = db.asAdmin(); Statement s = c.createStatement()) {
+            timer.schedule(() -> {
+                s.cancel();
+                return null;
+            }, 300, TimeUnit.MILLISECONDS);
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> s.executeQuery("SELECT COUNT(*) FROM dbo.Numbers a CROSS JOIN dbo.Numbers b "
+                + "CROSS JOIN dbo.Numbers c")).isInstanceOf(SQLException.class).hasMessageContaining("canceled");
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5_000);
+            assertUsable(c);
+        }
+    }
+
+    @Test
+    void aQueryTimeoutSendsAnAttentionAndTheDriverReportsTheTimeout() throws Exception {
+        try (Connection c = db.asAdmin(); Statement s = c.createStatement()) {
+            s.setQueryTimeout(1);
+            assertThatThrownBy(() -> s.execute("WAITFOR DELAY '00:00:15'")).isInstanceOf(SQLTimeoutException.class);
+            s.setQueryTimeout(0);
+            assertUsable(c);
+        }
+    }
+
+    @Test
+    void aCancelAfterTheAnswerIsHarmless() throws Exception {
+        try (Connection c = db.asAdmin(); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT N FROM dbo.Numbers ORDER BY N")) {
+                rs.next();
+                s.cancel();
+            }
+            assertUsable(c);
+            assertThat(c.isValid(2)).isTrue();
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.milab.sql.tsql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+/** What H2 gets: the statement as written, but for the parts H2 lacks. */
+class H2TranslationTest {
+
+    static final H2Translation.Context CONTEXT = new H2Translation.Context() {
+        @Override
+        public String systemVariable(String name) {
+            return name.equals("@@TRANCOUNT") ? "1" : null;
+        }
+
+        @Override
+        public String identityValue(String name) {
+            return name.equals("DB_NAME") ? "db1" : "app's";
+        }
+
+        @Override
+        public String databaseName() {
+            return "db1";
+        }
+
+        @Override
+        public boolean isParameter(String name) {
+            return Set.of("@p0", "@p1").contains(name.toLowerCase());
+        }
+    };
+
+    static H2Translation.Result translate(String sql) {
+        Statement.Simple s = (Statement.Simple) Batch.parse(sql).statements().get(0);
+        return H2Translation.translate(sql, s.tokens(), CONTEXT);
+    }
+
+    @Test
+    void parametersBecomeQuestionMarksInOrder() {
+        H2Translation.Result r = translate("SELECT * FROM t WHERE a = @P1 AND b = @P0 OR c = @P1");
+        assertThat(r.sql()).isEqualTo("SELECT * FROM t WHERE a = ? AND b = ? OR c = ?");
+        assertThat(r.parameters()).containsExactly("@P1", "@P0", "@P1");
+        assertThatThrownBy(() -> translate("SELECT @x")).isInstanceOf(TsqlException.class)
+            .hasMessage("Must declare the scalar variable \"@x\".");
+    }
+
+    @Test
+    void sessionValuesAndClockFunctionsBecomeLiteralsAndH2Expressions() {
+        assertThat(translate("SELECT @@TRANCOUNT, USER_NAME(), DB_NAME(), CURRENT_USER, SYSUTCDATETIME()").sql())
+            .isEqualTo("SELECT 1, N'app''s', N'db1', N'app''s', CAST(CURRENT_TIMESTAMP(7) AT TIME ZONE 'UTC' AS "
+                + "TIMESTAMP(7))");
+        assertThat(translate("SELECT IIF(a > @P0, N'big', N'small') FROM t").sql())
+            .isEqualTo("SELECT CASE WHEN a > ? THEN N'big' ELSE N'small' END FROM t");
+    }
+
+    @Test
+    void typesH2LacksBecomeTheirNearestH2Types() {
+        assertThat(translate("CREATE TABLE t (time time, at datetimeoffset(3), d datetime2, small tinyint NOT NULL,"
+            + " m money, CONSTRAINT pk PRIMARY KEY (time))").sql())
+            .isEqualTo("CREATE TABLE t (time TIME(7), at TIMESTAMP(3) WITH TIME ZONE, d TIMESTAMP(7), small "
+                + "PUBLIC.MILAB_TINYINT NOT NULL, m DECIMAL(19,4), CONSTRAINT pk PRIMARY KEY (time))");
+        assertThat(translate("SELECT CAST(x AS datetimeoffset), CONVERT(tinyint, y), time FROM t").sql())
+            .isEqualTo("SELECT CAST(x AS TIMESTAMP(7) WITH TIME ZONE), CONVERT(PUBLIC.MILAB_TINYINT, y), time FROM t");
+        assertThat(translate("ALTER TABLE t ADD created datetime2(3), n int").sql())
+            .isEqualTo("ALTER TABLE t ADD created TIMESTAMP(3), n int");
+    }
+
+    @Test
+    void theCurrentDatabaseDropsOutOfThreePartNames() {
+        assertThat(translate("SELECT * FROM db1.dbo.Orders JOIN [db1]..Lines ON 1 = 1").sql())
+            .isEqualTo("SELECT * FROM dbo.Orders JOIN dbo.Lines ON 1 = 1");
+    }
+}
