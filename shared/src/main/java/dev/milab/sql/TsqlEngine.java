@@ -110,10 +110,14 @@ public final class TsqlEngine {
                     return new RpcOutcome(0, List.of());
                 }
                 case RpcRequestMessage.SP_PREPEXEC, RpcRequestMessage.SP_PREPARE -> {
+                    // a handle passed in is one to replace (the driver prepares again with other parameter types)
                     String declarations = p.size() > 1 && p.get(1).value() != null
                         ? stringParameter(p, 1, "@params") : "";
                     String statement = stringParameter(p, 2, "@stmt");
                     SqlSession.Prepared prepared = new SqlSession.Prepared(Batch.parse(statement), declarations);
+                    if (p.get(0).value() instanceof Number old && old.intValue() != 0) {
+                        session.prepared.remove(old.intValue());
+                    }
                     int handle = session.register(prepared);
                     if (id == RpcRequestMessage.SP_PREPEXEC) {
                         runPrepared(session, prepared, p, 3, out);
