@@ -62,15 +62,7 @@ public final class SqlQueryBenchmark {
                     s.execute(insert);
                 }
             }
-            SQLServerDataSource ds = new SQLServerDataSource();
-            ds.setServerName("127.0.0.1");
-            ds.setInstanceName("sql1");
-            ds.setPortNumber(lab.sqlPort());
-            ds.setDatabaseName("db1");
-            ds.setEncrypt("strict");
-            ds.setTrustStore(lab.trustFiles().trustStore().toString());
-            ds.setTrustStorePassword(lab.trustFiles().trustStorePassword());
-            ds.setHostNameInCertificate("sql1.database.windows.net");
+            SQLServerDataSource ds = LabSqlClient.strict(lab);
             ds.setAccessToken(lab.tokens().issueManagedIdentityToken(admin, ResourceApplications.AZURE_SQL)
                 .accessToken());
             try (Connection lab1 = ds.getConnection()) {

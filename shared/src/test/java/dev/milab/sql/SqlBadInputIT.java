@@ -102,16 +102,7 @@ class SqlBadInputIT {
         byte[] login = Captures.load("login7-sqlauth").payload();
         int errors = 0;
         for (int i = 0; i < 120; i++) {
-            try (SSLSocket s = (SSLSocket) lab.tls().clientContext().getSocketFactory()
-                .createSocket("127.0.0.1", lab.sqlPort())) {
-                SSLParameters p = s.getSSLParameters();
-                p.setApplicationProtocols(new String[] {"tds/8.0"});
-                s.setSSLParameters(p);
-                s.setSoTimeout(READ_TIMEOUT_MILLIS);
-                s.getOutputStream().write(prelogin);
-                s.getOutputStream().flush();
-                byte[] header = s.getInputStream().readNBytes(8);
-                s.getInputStream().readNBytes(((header[2] & 0xFF) << 8 | (header[3] & 0xFF)) - 8);
+            try (SSLSocket s = strictAfterPrelogin(prelogin)) {
                 s.getOutputStream().write(new TdsMessage(PacketType.LOGIN7, TdsFuzzTest.mutate(login, random))
                     .toPackets(4096, 0));
                 s.getOutputStream().flush();
@@ -123,6 +114,20 @@ class SqlBadInputIT {
         }
         assertThat(errors).as("mutated logins answered with an ERROR token").isGreaterThan(60);
         assertServerStillServesAndHoldsNothing();
+    }
+
+    /** A TDS 8.0 connection (TLS first, ALPN tds/8.0) that has sent {@code prelogin} and read the answer. */
+    static SSLSocket strictAfterPrelogin(byte[] prelogin) throws IOException {
+        SSLSocket s = (SSLSocket) lab.tls().clientContext().getSocketFactory().createSocket("127.0.0.1",
+            lab.sqlPort());
+        SSLParameters p = s.getSSLParameters();
+        p.setApplicationProtocols(new String[] {"tds/8.0"});
+        s.setSSLParameters(p);
+        s.setSoTimeout(READ_TIMEOUT_MILLIS);
+        s.getOutputStream().write(prelogin);
+        s.getOutputStream().flush();
+        readMessage(s.getInputStream());
+        return s;
     }
 
     /** Reads one whole server message (packets until end-of-message), or null when the server closed. */
@@ -156,15 +161,7 @@ class SqlBadInputIT {
         int answers = 0;
         try (Connection bystander = bystanderSource.getConnection()) {
             for (int i = 0; i < 40 && System.currentTimeMillis() < deadline; i++) {
-                try (SSLSocket s = (SSLSocket) lab.tls().clientContext().getSocketFactory()
-                    .createSocket("127.0.0.1", lab.sqlPort())) {
-                    SSLParameters p = s.getSSLParameters();
-                    p.setApplicationProtocols(new String[] {"tds/8.0"});
-                    s.setSSLParameters(p);
-                    s.setSoTimeout(READ_TIMEOUT_MILLIS);
-                    s.getOutputStream().write(prelogin);
-                    s.getOutputStream().flush();
-                    readMessage(s.getInputStream());
+                try (SSLSocket s = strictAfterPrelogin(prelogin)) {
                     s.getOutputStream().write(login);
                     s.getOutputStream().flush();
                     byte[] loginAnswer = readMessage(s.getInputStream());
