@@ -257,7 +257,11 @@ public final class TsqlEngine {
     }
 
     static SqlError tsqlError(TsqlException e) {
-        int severity = e.number() == 102 || e.number() == 105 || e.number() == 137 ? 15 : 16;
+        // SQL Server raises its parse and name errors with class 15
+        int severity = switch (e.number()) {
+            case 102, 105, 113, 137, 195 -> 15;
+            default -> 16;
+        };
         return new SqlError(e.number(), 1, severity, e.getMessage());
     }
 
