@@ -465,6 +465,10 @@ public final class TsqlEngine {
                     return fail(AzureSqlErrors.crossDatabaseReference(name.written()));
                 }
             }
+            if (analysis.joinedTarget()) {
+                return fail(AzureSqlErrors.notSupported(analysis.kind() + " with a FROM clause (H2 has no "
+                    + analysis.kind() + " … FROM; a subquery in WHERE does the same)"));
+            }
             SqlError denied = authorize(analysis);
             if (denied != null) {
                 return fail(denied);
