@@ -18,9 +18,9 @@ import dev.milab.sql.tds.TdsMessage;
 
 /**
  * Azure SQL in the lab: the logical servers, who may log in to them, the T-SQL front that runs requests (each
- * database's data in its own H2 database), and one TDS endpoint on loopback for all of them. A client names its server the way it would in Azure: LOGIN7's server name
- * ({@code sql1} or {@code sql1.database.windows.net}), or the TLS SNI; failing that, the server that has the
- * database the client asks for, or the only server there is.
+ * database's data in its own H2 database), and one TDS endpoint on loopback for all of them. A client names its
+ * server the way it would in Azure: LOGIN7's server name ({@code sql1} or {@code sql1.database.windows.net}), or the
+ * TLS SNI; failing that, the server that has the database the client asks for, or the only server there is.
  */
 public final class AzureSql implements AutoCloseable {
 

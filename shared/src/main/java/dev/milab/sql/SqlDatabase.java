@@ -15,6 +15,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SqlDatabase {
 
+    /**
+     * The H2 URL settings every lab database runs with (MSSQLServer mode, case-insensitive identifiers, …), for
+     * comparisons with H2 on its own, such as the query benchmark's.
+     */
+    public static final String ENGINE_SETTINGS = H2Database.SETTINGS;
+
     private final String name;
     private final SqlServer server;
     private final Map<String, DatabaseUser> users = new ConcurrentHashMap<>();

@@ -19,7 +19,6 @@ import java.util.Set;
 import org.h2.api.ErrorCode;
 
 import dev.milab.entra.Directory;
-import dev.milab.sql.ObjectPermissions.Securable;
 import dev.milab.sql.tds.DoneToken;
 import dev.milab.sql.tds.EnvChangeToken;
 import dev.milab.sql.tds.ReturnValueToken;
@@ -33,7 +32,6 @@ import dev.milab.sql.tsql.Statement;
 import dev.milab.sql.tsql.StatementAnalysis;
 import dev.milab.sql.tsql.StatementAnalysis.Access;
 import dev.milab.sql.tsql.StatementAnalysis.Kind;
-import dev.milab.sql.tsql.StatementAnalysis.Permission;
 import dev.milab.sql.tsql.StatementClassifier;
 import dev.milab.sql.tsql.Token;
 import dev.milab.sql.tsql.TokenCursor;
@@ -110,10 +108,14 @@ public final class TsqlEngine {
                     return new RpcOutcome(0, List.of());
                 }
                 case RpcRequestMessage.SP_PREPEXEC, RpcRequestMessage.SP_PREPARE -> {
+                    // a handle passed in is one to replace (the driver prepares again with other parameter types)
                     String declarations = p.size() > 1 && p.get(1).value() != null
                         ? stringParameter(p, 1, "@params") : "";
                     String statement = stringParameter(p, 2, "@stmt");
                     SqlSession.Prepared prepared = new SqlSession.Prepared(Batch.parse(statement), declarations);
+                    if (p.get(0).value() instanceof Number old && old.intValue() != 0) {
+                        session.prepared.remove(old.intValue());
+                    }
                     int handle = session.register(prepared);
                     if (id == RpcRequestMessage.SP_PREPEXEC) {
                         runPrepared(session, prepared, p, 3, out);
@@ -253,7 +255,11 @@ public final class TsqlEngine {
     }
 
     static SqlError tsqlError(TsqlException e) {
-        int severity = e.number() == 102 || e.number() == 105 || e.number() == 137 ? 15 : 16;
+        // SQL Server raises its parse and name errors with class 15
+        int severity = switch (e.number()) {
+            case 102, 105, 113, 137, 195 -> 15;
+            default -> 16;
+        };
         return new SqlError(e.number(), 1, severity, e.getMessage());
     }
 
@@ -429,7 +435,11 @@ public final class TsqlEngine {
                     out.done(0, -1);
                     yield Flow.NEXT;
                 }
-                case "GRANT", "DENY", "REVOKE" -> permissionStatement(st);
+                case "GRANT", "DENY", "REVOKE" -> {
+                    out.done(PermissionStatements.run(s.context(), new TokenCursor(st.tokens()),
+                        st.text(batch.source())), -1);
+                    yield Flow.NEXT;
+                }
                 case "EXEC", "EXECUTE" -> exec(st, 1);
                 case "WAITFOR" -> waitFor(st);
                 case "PRINT" -> print(st);
@@ -456,6 +466,10 @@ public final class TsqlEngine {
                     && !name.database().equalsIgnoreCase(db.name()))) {
                     return fail(AzureSqlErrors.crossDatabaseReference(name.written()));
                 }
+            }
+            if (analysis.joinedTarget()) {
+                return fail(AzureSqlErrors.notSupported(analysis.kind() + " with a FROM clause (H2 has no "
+                    + analysis.kind() + " … FROM; a subquery in WHERE does the same)"));
             }
             SqlError denied = authorize(analysis);
             if (denied != null) {
@@ -775,113 +789,6 @@ public final class TsqlEngine {
                 return t.text();
             }
             return null;
-        }
-
-        // --- GRANT, DENY, REVOKE
-
-        private Flow permissionStatement(Statement.Simple st) {
-            TokenCursor c = new TokenCursor(st.tokens());
-            String verb = c.next().upper();
-            if (verb.equals("REVOKE") && c.acceptWord("GRANT")) {
-                c.expectWord("OPTION");
-                c.expectWord("FOR");
-            }
-            List<Permission> permissions = new ArrayList<>();
-            do {
-                Token p = c.next();
-                switch (p.upper()) {
-                    case "SELECT" -> permissions.add(Permission.SELECT);
-                    case "INSERT" -> permissions.add(Permission.INSERT);
-                    case "UPDATE" -> permissions.add(Permission.UPDATE);
-                    case "DELETE" -> permissions.add(Permission.DELETE);
-                    case "ALL" -> {
-                        c.acceptWord("PRIVILEGES");
-                        permissions.addAll(List.of(Permission.values()));
-                    }
-                    default -> {
-                        return fail(AzureSqlErrors.notSupported(st.text(batch.source())));
-                    }
-                }
-                if (c.peek(0) != null && c.peek(0).isSymbol("(")) {
-                    return fail(AzureSqlErrors.notSupported(st.text(batch.source())));
-                }
-            } while (c.acceptSymbol(","));
-            c.expectWord("ON");
-            boolean schemaScope = false;
-            Token scope = c.peek(0);
-            if (scope != null && (scope.isWord("OBJECT") || scope.isWord("SCHEMA")) && c.peek(1) != null
-                && c.peek(1).isSymbol("::")) {
-                schemaScope = scope.isWord("SCHEMA");
-                c.next();
-                c.next();
-            }
-            String first = c.expectName();
-            String second = null;
-            if (!schemaScope && c.acceptSymbol(".")) {
-                second = c.expectName();
-            }
-            if (!c.acceptWord("TO")) {
-                c.expectWord(verb.equals("REVOKE") ? "FROM" : "TO");
-            }
-            List<String> principals = new ArrayList<>();
-            do {
-                principals.add(c.expectName());
-            } while (c.acceptSymbol(","));
-            if (c.acceptWord("WITH")) {
-                c.expectWord("GRANT");
-                c.expectWord("OPTION");
-            }
-            c.acceptWord("CASCADE");
-            c.expectEnd();
-
-            SessionIdentity identity = s.context().identity();
-            String objectText = second == null ? first : first + "." + second;
-            if (!db.isOwner(identity)) {
-                return fail(AzureSqlErrors.cannotFind(schemaScope ? "schema" : "object", schemaScope ? first
-                    : second == null ? first : second));
-            }
-            Securable securable;
-            if (schemaScope) {
-                if (!db.data().schemaExists(first)) {
-                    return fail(AzureSqlErrors.cannotFind("schema", first));
-                }
-                securable = Securable.schema(first);
-            } else {
-                String schema = second == null ? ObjectName.DEFAULT_SCHEMA : first;
-                String name = second == null ? first : second;
-                Optional<String[]> found = db.data().findObject(schema, name);
-                if (found.isEmpty()) {
-                    return fail(AzureSqlErrors.cannotFind("object", objectText));
-                }
-                securable = Securable.object(found.get()[0], found.get()[1]);
-            }
-            for (String principal : principals) {
-                boolean isPublic = principal.equalsIgnoreCase(ObjectPermissions.PUBLIC);
-                if (principal.equalsIgnoreCase("dbo") || DatabaseRole.bySqlName(principal).isPresent()
-                    || principal.equalsIgnoreCase(identity.userName())) {
-                    return fail(AzureSqlErrors.cannotGrantToSpecialPrincipal());
-                }
-                if (!isPublic && db.user(principal).isEmpty()) {
-                    return fail(AzureSqlErrors.cannotFind("user", principal));
-                }
-            }
-            for (String principal : principals) {
-                String key = principal.equalsIgnoreCase(ObjectPermissions.PUBLIC) ? ObjectPermissions.PUBLIC
-                    : db.user(principal).orElseThrow().name();
-                for (Permission p : permissions) {
-                    switch (verb) {
-                        case "GRANT" -> db.permissions().set(key, securable, p, ObjectPermissions.State.GRANT);
-                        case "DENY" -> db.permissions().set(key, securable, p, ObjectPermissions.State.DENY);
-                        default -> db.permissions().revoke(key, securable, p);
-                    }
-                }
-            }
-            out.done(switch (verb) {
-                case "GRANT" -> DoneToken.COMMAND_GRANT;
-                case "DENY" -> DoneToken.COMMAND_DENY;
-                default -> DoneToken.COMMAND_REVOKE;
-            }, -1);
-            return Flow.NEXT;
         }
 
         // --- EXEC, WAITFOR, PRINT

@@ -75,15 +75,7 @@ public final class SqlLoginBenchmark {
     }
 
     private static SQLServerDataSource dataSource(Lab lab, String token, boolean callback) {
-        SQLServerDataSource ds = new SQLServerDataSource();
-        ds.setServerName("127.0.0.1");
-        ds.setInstanceName("sql1");
-        ds.setPortNumber(lab.sqlPort());
-        ds.setDatabaseName("db1");
-        ds.setEncrypt("strict");
-        ds.setTrustStore(lab.trustFiles().trustStore().toString());
-        ds.setTrustStorePassword(lab.trustFiles().trustStorePassword());
-        ds.setHostNameInCertificate("sql1.database.windows.net");
+        SQLServerDataSource ds = LabSqlClient.strict(lab);
         if (callback) {
             ds.setAccessTokenCallback((spn, sts) -> new SqlAuthenticationToken(token,
                 new Date(System.currentTimeMillis() + 3_600_000)));

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -74,7 +75,58 @@ public final class CaptureClientMessages {
             write(out, "prelogin-sqlauth", sql.get(0));
             write(out, "login7-sqlauth", sql.get(1));
             write(out, "sqlbatch-select1", sql.get(2));
+
+            db.seed("CREATE TABLE dbo.Captured (Id int PRIMARY KEY, I int, BI bigint, NV nvarchar(50), D decimal(10,2),"
+                + " F float, B bit, DT2 datetime2, DTO datetimeoffset, G uniqueidentifier, VB varbinary(max), DA date,"
+                + " T time)");
+            synchronized (seen) {
+                seen.clear();
+            }
+            try (Connection c = password.getConnection()) {
+                c.setAutoCommit(false);
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO dbo.Captured VALUES (?, ?, ?, ?, ?, ?, ?,"
+                    + " ?, ?, ?, ?, ?, ?)")) {
+                    for (int id = 1; id <= 3; id++) {
+                        bindAllTypes(ps, id);
+                        ps.executeUpdate();
+                    }
+                    for (int id = 4; id <= 6; id++) {
+                        bindAllTypes(ps, id);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                c.commit();
+            }
+            List<TdsMessage> rpc = List.copyOf(seen);
+            write(out, "sqlbatch-implicit-transactions", byType(rpc, PacketType.SQL_BATCH, 0));
+            write(out, "rpc-executesql", byType(rpc, PacketType.RPC, 0));
+            write(out, "rpc-prepexec", byType(rpc, PacketType.RPC, 1));
+            write(out, "rpc-execute", byType(rpc, PacketType.RPC, 2));
+            write(out, "rpc-batch", byType(rpc, PacketType.RPC, 3));
         }
+    }
+
+    /** Every type the codec reads, one parameter each; the last row's values are NULL where they can be. */
+    private static void bindAllTypes(PreparedStatement ps, int id) throws java.sql.SQLException {
+        boolean nulls = id % 3 == 0;
+        ps.setInt(1, id);
+        ps.setInt(2, -id);
+        ps.setLong(3, 1L << 40);
+        ps.setString(4, nulls ? null : "Zoë " + id);
+        ps.setBigDecimal(5, nulls ? null : new java.math.BigDecimal("-12.34"));
+        ps.setDouble(6, Math.E);
+        ps.setBoolean(7, id % 2 == 0);
+        ps.setObject(8, java.time.LocalDateTime.of(2025, 1, 2, 3, 4, 5, 600_000_000));
+        ps.setObject(9, nulls ? null : java.time.OffsetDateTime.parse("2025-01-02T03:04:05.123+01:00"));
+        ps.setObject(10, java.util.UUID.fromString("6f9619ff-8b86-d011-b42d-00c04fc964ff"));
+        ps.setBytes(11, nulls ? null : new byte[] {1, 2, 3});
+        ps.setObject(12, java.time.LocalDate.of(2025, 1, 2));
+        ps.setObject(13, java.time.LocalTime.of(10, 11, 12));
+    }
+
+    private static TdsMessage byType(List<TdsMessage> messages, int type, int index) {
+        return messages.stream().filter(m -> m.type() == type).skip(index).findFirst().orElseThrow();
     }
 
     private static List<TdsMessage> capture(List<TdsMessage> seen, SQLServerDataSource ds, String sql)

@@ -24,8 +24,9 @@ import dev.milab.sql.tds.TdsMessage;
 import dev.milab.testing.SharedLab;
 
 /**
- * Bad bytes over real sockets: garbage, truncated and oversized packets, mutated PRELOGIN in clear (TDS 7.4) and
- * mutated LOGIN7 inside TLS (TDS 8.0). Each ends only its own connection, promptly; afterwards the server still
+ * Bad bytes over real sockets: garbage, truncated and oversized packets, mutated PRELOGIN in clear (TDS 7.4),
+ * mutated LOGIN7 inside TLS (TDS 8.0), and mutated SQL batches, RPC and transaction requests after a real login.
+ * Each ends at most its own connection, promptly; a bystander session keeps working; afterwards the server still
  * logs in mssql-jdbc and holds no connection open.
  */
 class SqlBadInputIT {
@@ -101,16 +102,7 @@ class SqlBadInputIT {
         byte[] login = Captures.load("login7-sqlauth").payload();
         int errors = 0;
         for (int i = 0; i < 120; i++) {
-            try (SSLSocket s = (SSLSocket) lab.tls().clientContext().getSocketFactory()
-                .createSocket("127.0.0.1", lab.sqlPort())) {
-                SSLParameters p = s.getSSLParameters();
-                p.setApplicationProtocols(new String[] {"tds/8.0"});
-                s.setSSLParameters(p);
-                s.setSoTimeout(READ_TIMEOUT_MILLIS);
-                s.getOutputStream().write(prelogin);
-                s.getOutputStream().flush();
-                byte[] header = s.getInputStream().readNBytes(8);
-                s.getInputStream().readNBytes(((header[2] & 0xFF) << 8 | (header[3] & 0xFF)) - 8);
+            try (SSLSocket s = strictAfterPrelogin(prelogin)) {
                 s.getOutputStream().write(new TdsMessage(PacketType.LOGIN7, TdsFuzzTest.mutate(login, random))
                     .toPackets(4096, 0));
                 s.getOutputStream().flush();
@@ -121,6 +113,81 @@ class SqlBadInputIT {
             }
         }
         assertThat(errors).as("mutated logins answered with an ERROR token").isGreaterThan(60);
+        assertServerStillServesAndHoldsNothing();
+    }
+
+    /** A TDS 8.0 connection (TLS first, ALPN tds/8.0) that has sent {@code prelogin} and read the answer. */
+    static SSLSocket strictAfterPrelogin(byte[] prelogin) throws IOException {
+        SSLSocket s = (SSLSocket) lab.tls().clientContext().getSocketFactory().createSocket("127.0.0.1",
+            lab.sqlPort());
+        SSLParameters p = s.getSSLParameters();
+        p.setApplicationProtocols(new String[] {"tds/8.0"});
+        s.setSSLParameters(p);
+        s.setSoTimeout(READ_TIMEOUT_MILLIS);
+        s.getOutputStream().write(prelogin);
+        s.getOutputStream().flush();
+        readMessage(s.getInputStream());
+        return s;
+    }
+
+    /** Reads one whole server message (packets until end-of-message), or null when the server closed. */
+    static byte[] readMessage(InputStream in) throws IOException {
+        ByteArrayOutputStream message = new ByteArrayOutputStream();
+        while (true) {
+            byte[] header = in.readNBytes(8);
+            if (header.length < 8) {
+                return null;
+            }
+            int length = (header[2] & 0xFF) << 8 | (header[3] & 0xFF);
+            message.write(in.readNBytes(length - 8));
+            if ((header[1] & 0x01) != 0) {
+                return message.toByteArray();
+            }
+        }
+    }
+
+    @Test
+    void mutatedBatchesAndRpcRequestsAfterLoginEndOnlyTheirConnection() throws Exception {
+        Random random = new Random(5_005L);
+        byte[] prelogin = new TdsMessage(PacketType.PRELOGIN, Captures.load("prelogin-sqlauth").payload())
+            .toPackets(4096, 0);
+        byte[] login = new TdsMessage(PacketType.LOGIN7, Captures.load("login7-sqlauth").payload())
+            .toPackets(4096, 0);
+        var bystanderSource = SqlLabClient.dataSource(lab, "sql1", "db1", true);
+        bystanderSource.setAccessToken(lab.tokens().issueManagedIdentityToken(SqlFixtures.vm(),
+            ResourceApplications.AZURE_SQL).accessToken());
+        long deadline = System.currentTimeMillis() + 20_000;
+        int requests = 0;
+        int answers = 0;
+        try (Connection bystander = bystanderSource.getConnection()) {
+            for (int i = 0; i < 40 && System.currentTimeMillis() < deadline; i++) {
+                try (SSLSocket s = strictAfterPrelogin(prelogin)) {
+                    s.getOutputStream().write(login);
+                    s.getOutputStream().flush();
+                    byte[] loginAnswer = readMessage(s.getInputStream());
+                    assertThat(loginAnswer).isNotNull();
+                    for (int j = 0; j < 8; j++) {
+                        TdsMessage original = TdsRequestFuzzTest.request(random);
+                        byte[] mutated = TdsFuzzTest.mutate(original.payload(), random);
+                        s.getOutputStream().write(new TdsMessage(original.type(), mutated).toPackets(8000, 0));
+                        s.getOutputStream().flush();
+                        requests++;
+                        byte[] answer = readMessage(s.getInputStream());
+                        if (answer == null) {
+                            break;
+                        }
+                        answers++;
+                    }
+                }
+                if (i % 10 == 0) {
+                    assertThat(SqlLabClient.single(bystander, "SELECT USER_NAME()")).isEqualTo("sql1-vm");
+                }
+            }
+            assertThat(SqlLabClient.single(bystander, "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SCHEMATA WHERE "
+                + "SCHEMA_NAME = N'dbo'")).isEqualTo("1");
+        }
+        assertThat(requests).isGreaterThan(100);
+        assertThat(answers).as("mutated requests answered (errors included) rather than refused").isPositive();
         assertServerStillServesAndHoldsNothing();
     }
 

@@ -120,6 +120,9 @@ class SqlPermissionsIT {
     void grantAndRevokeOnAnObject() throws Exception {
         assertDenied(nobody, "SELECT * FROM dbo.Orders", 229, denied("SELECT", "Orders"));
         run(db.admin, "GRANT SELECT ON dbo.Orders TO [sqlperm-nobody]");
+        assertThat(db.database.permissions().entries()).contains(new ObjectPermissions.Entry("sqlperm-nobody",
+            ObjectPermissions.Securable.object("dbo", "Orders"),
+            dev.milab.sql.tsql.StatementAnalysis.Permission.SELECT, ObjectPermissions.State.GRANT));
         run(nobody, "SELECT * FROM dbo.Orders");
         assertDenied(nobody, "SELECT * FROM dbo.Secrets", 229, denied("SELECT", "Secrets"));
         assertDenied(nobody, "SELECT * FROM dbo.Orders WHERE Id IN (SELECT Id FROM dbo.Secrets)", 229,

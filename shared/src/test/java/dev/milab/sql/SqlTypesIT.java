@@ -188,6 +188,27 @@ class SqlTypesIT {
     }
 
     @Test
+    void stringsSentAsVarcharArriveInTheCollationsCodePage() throws Exception {
+        com.microsoft.sqlserver.jdbc.SQLServerDataSource ds = db.dataSource(db.admin);
+        ds.setSendStringParametersAsUnicode(false);
+        try (Connection c = ds.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO dbo.AllTypes (Id, V, NV) VALUES (4, ?, ?)")) {
+                ps.setString(1, "Zoë's café");
+                ps.setString(2, "naïve");
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT V, NV FROM dbo.AllTypes WHERE V = ?")) {
+                ps.setString(1, "Zoë's café");
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isEqualTo("Zoë's café");
+                    assertThat(rs.getString(2)).isEqualTo("naïve");
+                }
+            }
+        }
+    }
+
+    @Test
     void legacyDateTimeParametersStillWork() throws Exception {
         try (Connection c = db.asAdmin()) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO dbo.AllTypes (Id, DT2, T) VALUES (3, ?, ?)")) {

@@ -5,7 +5,7 @@ public final class PacketType {
 
     /** SQL batch (client). */
     public static final int SQL_BATCH = 0x01;
-    /** Remote procedure call (client); the next issue's engine answers it. */
+    /** Remote procedure call (client): sp_executesql, sp_prepexec, sp_execute, … */
     public static final int RPC = 0x03;
     /** Tabular result: every server message. */
     public static final int TABULAR_RESULT = 0x04;

@@ -19,7 +19,6 @@ public final class TdsResponseWriter {
     private final byte[] header = new byte[PacketHeader.SIZE];
     private int packetSize;
     private int packetId = 1;
-    private boolean started;
 
     public TdsResponseWriter(OutputStream out, int packetSize, int spid) {
         this.out = out;
@@ -42,11 +41,6 @@ public final class TdsResponseWriter {
         return buffer;
     }
 
-    /** Whether anything of the current message has been written or buffered. */
-    public boolean inMessage() {
-        return started || buffer.size() > 0;
-    }
-
     /** Sends every full packet that the buffer holds, keeping at least one byte for the last packet. */
     public void spill() {
         int chunk = packetSize - PacketHeader.SIZE;
@@ -64,7 +58,6 @@ public final class TdsResponseWriter {
             throw new UncheckedIOException(e);
         }
         packetId = 1;
-        started = false;
     }
 
     private void packet(int length, boolean last) {
@@ -85,6 +78,5 @@ public final class TdsResponseWriter {
         }
         buffer.dropFront(length);
         packetId = (packetId + 1) & 0xFF;
-        started = !last;
     }
 }

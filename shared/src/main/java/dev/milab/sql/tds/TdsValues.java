@@ -299,8 +299,7 @@ public final class TdsValues {
                 }
             }
             case TypeInfo.DECIMALN, TypeInfo.NUMERICN -> writeDecimal(w, type, (BigDecimal) value);
-            case TypeInfo.NVARCHAR, TypeInfo.NCHAR -> writeBytes(w, type, value == null ? null
-                : value.toString().getBytes(StandardCharsets.UTF_16LE));
+            case TypeInfo.NVARCHAR, TypeInfo.NCHAR -> writeText(w, type, value == null ? null : value.toString());
             case TypeInfo.BIGVARCHAR, TypeInfo.BIGCHAR -> writeBytes(w, type, value == null ? null
                 : value.toString().getBytes(CODE_PAGE_1252));
             case TypeInfo.BIGVARBINARY, TypeInfo.BIGBINARY -> writeBytes(w, type, (byte[]) value);
@@ -354,6 +353,24 @@ public final class TdsValues {
         }
     }
 
+    /** UCS-2 text without an intermediate byte array: the length is twice the UTF-16 units. */
+    private static void writeText(TdsWriter w, TypeInfo type, String text) {
+        if (text == null) {
+            writeBytes(w, type, null);
+            return;
+        }
+        int length = 2 * text.length();
+        if (type.plp()) {
+            w.int64(length);
+            if (length > 0) {
+                w.int32(length).ucs2(text);
+            }
+            w.int32(0);
+        } else {
+            w.uint16(length).ucs2(text);
+        }
+    }
+
     private static void writeBytes(TdsWriter w, TypeInfo type, byte[] bytes) {
         if (type.plp()) {
             if (bytes == null) {
@@ -379,8 +396,13 @@ public final class TdsValues {
         }
         int length = TypeInfo.decimalLength(type.precision());
         BigInteger unscaled = value.unscaledValue();
-        byte[] bigEndian = unscaled.abs().toByteArray();
         w.uint8(length).uint8(unscaled.signum() < 0 ? 0 : 1);
+        if (unscaled.bitLength() < 63) {
+            long magnitude = Math.abs(unscaled.longValue());
+            w.littleEndian(magnitude, Math.min(8, length - 1)).littleEndian(0, Math.max(0, length - 9));
+            return;
+        }
+        byte[] bigEndian = unscaled.abs().toByteArray();
         for (int i = 0; i < length - 1; i++) {
             int at = bigEndian.length - 1 - i;
             w.uint8(at >= 0 ? bigEndian[at] : 0);
@@ -388,14 +410,10 @@ public final class TdsValues {
     }
 
     private static void writeDate(TdsWriter w, LocalDate date) {
-        long days = date.toEpochDay() - DAY_0001;
-        w.uint8((int) days).uint8((int) (days >>> 8)).uint8((int) (days >>> 16));
+        w.littleEndian(date.toEpochDay() - DAY_0001, 3);
     }
 
     private static void writeTime(TdsWriter w, LocalTime time, int scale) {
-        long ticks = time.toNanoOfDay() / POWERS_OF_TEN[9 - scale];
-        for (int i = 0, n = TypeInfo.timeLength(scale); i < n; i++) {
-            w.uint8((int) (ticks >>> (8 * i)));
-        }
+        w.littleEndian(time.toNanoOfDay() / POWERS_OF_TEN[9 - scale], TypeInfo.timeLength(scale));
     }
 }

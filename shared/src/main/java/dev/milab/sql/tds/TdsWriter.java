@@ -1,6 +1,5 @@
 package dev.milab.sql.tds;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /** A growable little-endian buffer for encoding server messages and tokens (MS-TDS 2.2.1). */
@@ -60,9 +59,25 @@ public final class TdsWriter {
         return this;
     }
 
-    /** UCS-2 characters without a length prefix. */
+    /** UCS-2 characters without a length prefix (UTF-16 code units, little-endian, as Java holds them). */
     public TdsWriter ucs2(String value) {
-        return bytes(value.getBytes(StandardCharsets.UTF_16LE));
+        int n = value.length();
+        ensure(2 * n);
+        for (int i = 0; i < n; i++) {
+            char c = value.charAt(i);
+            buffer[size++] = (byte) c;
+            buffer[size++] = (byte) (c >>> 8);
+        }
+        return this;
+    }
+
+    /** The low {@code count} bytes of {@code value}, little-endian (3-byte dates, 5-byte times, decimals). */
+    public TdsWriter littleEndian(long value, int count) {
+        ensure(count);
+        for (int i = 0; i < count; i++) {
+            buffer[size++] = (byte) (value >>> (8 * i));
+        }
+        return this;
     }
 
     /** B_VARCHAR: a one-byte character count, then UCS-2. */

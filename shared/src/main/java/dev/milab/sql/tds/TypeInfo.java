@@ -134,11 +134,6 @@ public record TypeInfo(int type, int maxLength, int precision, int scale, Collat
             || type == NCHAR;
     }
 
-    static boolean isCharacter(int type) {
-        return type == BIGVARCHAR || type == BIGCHAR || type == NVARCHAR || type == NCHAR || type == TEXT
-            || type == NTEXT;
-    }
-
     /** The length a fixed-length type implies, or -1 for a variable-length type. */
     static int fixedLength(int type) {
         return switch (type) {

@@ -4,9 +4,12 @@ import java.util.List;
 
 /**
  * What a data statement does, as far as permissions and the wire need to know: its kind, the objects it reads and
- * writes with the permission each needs, the object a DDL statement changes, and the DONE token's command code.
+ * writes with the permission each needs, the object a DDL statement changes, the DONE token's command code, and
+ * whether an UPDATE or DELETE names its target through a FROM clause (T-SQL's {@code UPDATE o … FROM}, which H2
+ * lacks).
  */
-public record StatementAnalysis(Kind kind, List<Access> accesses, ObjectName ddlObject, int doneCommand) {
+public record StatementAnalysis(Kind kind, List<Access> accesses, ObjectName ddlObject, int doneCommand,
+                                boolean joinedTarget) {
 
     /** Statement kinds the engine treats differently. */
     public enum Kind {

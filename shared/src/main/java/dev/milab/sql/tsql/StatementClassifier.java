@@ -156,7 +156,10 @@ public final class StatementClassifier {
         for (ObjectName read : selected.values()) {
             accesses.add(new Access(read, Permission.SELECT));
         }
-        return new StatementAnalysis(kind, distinct(accesses), null, command);
+        boolean joined = (kind == Kind.UPDATE && hasTopLevelWord(verbAt, "FROM"))
+            || (kind == Kind.DELETE && countTopLevelWord(verbAt, "FROM") > (t.size() > skipTop(verbAt + 1)
+                && t.get(skipTop(verbAt + 1)).isWord("FROM") ? 1 : 0));
+        return new StatementAnalysis(kind, distinct(accesses), null, command, joined);
     }
 
     private static List<Access> distinct(List<Access> accesses) {
@@ -329,7 +332,12 @@ public final class StatementClassifier {
     }
 
     private boolean hasTopLevelWord(int from, String word) {
+        return countTopLevelWord(from, word) > 0;
+    }
+
+    private int countTopLevelWord(int from, String word) {
         int depth = 0;
+        int count = 0;
         for (int i = from; i < t.size(); i++) {
             Token k = t.get(i);
             if (k.isSymbol("(")) {
@@ -337,10 +345,10 @@ public final class StatementClassifier {
             } else if (k.isSymbol(")")) {
                 depth--;
             } else if (depth == 0 && k.isWord(word)) {
-                return true;
+                count++;
             }
         }
-        return false;
+        return count;
     }
 
     private StatementAnalysis ddl(String verb, int verbAt) {
@@ -404,7 +412,7 @@ public final class StatementClassifier {
                 command = 0;
             }
         }
-        return new StatementAnalysis(kind, List.of(), name, command);
+        return new StatementAnalysis(kind, List.of(), name, command, false);
     }
 
     private int indexOfWord(int from, String word) {

@@ -13,7 +13,8 @@ public final class Captures {
     /** Every capture, by file name without {@code .hex}. */
     public static final List<String> ALL = List.of("prelogin-fedauth", "prelogin-strict-fedauth", "prelogin-sqlauth",
         "login7-msal", "login7-securitytoken", "login7-sqlauth", "fedauth-token", "sqlbatch-whoami",
-        "sqlbatch-select1");
+        "sqlbatch-select1", "sqlbatch-implicit-transactions", "rpc-executesql", "rpc-prepexec", "rpc-execute",
+        "rpc-batch");
 
     private static final java.util.Map<String, TdsMessage> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
 

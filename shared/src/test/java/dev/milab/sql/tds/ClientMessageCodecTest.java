@@ -3,7 +3,13 @@ package dev.milab.sql.tds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
@@ -89,6 +95,81 @@ class ClientMessageCodecTest {
         assertThat(SqlBatchMessage.decode(Captures.load("sqlbatch-whoami").payload()).text())
             .isEqualTo("SELECT SUSER_SNAME(), USER_NAME()");
         assertThat(SqlBatchMessage.decode(Captures.load("sqlbatch-select1").payload()).text()).isEqualTo("SELECT 1");
+    }
+
+    @Test
+    void setAutoCommitFalseIsABatchTheDriverWrites() throws Exception {
+        assertThat(SqlBatchMessage.decode(Captures.load("sqlbatch-implicit-transactions").payload()).text())
+            .isEqualTo("set implicit_transactions on ");
+    }
+
+    @Test
+    void theFirstExecutionIsSpExecuteSqlWithTheStatementDeclarationsAndEveryTypeOfValue() throws Exception {
+        List<RpcRequestMessage.Call> calls = RpcRequestMessage.decode(Captures.load("rpc-executesql").payload())
+            .calls();
+        assertThat(calls).hasSize(1);
+        RpcRequestMessage.Call call = calls.get(0);
+        assertThat(call.procId()).isEqualTo(RpcRequestMessage.SP_EXECUTESQL);
+        List<RpcRequestMessage.Parameter> p = call.parameters();
+        assertThat(p).hasSize(15);
+        assertThat(p.get(0).value()).isEqualTo("INSERT INTO dbo.Captured VALUES (@P0, @P1, @P2, @P3, @P4, @P5, "
+            + "@P6, @P7, @P8, @P9, @P10, @P11, @P12)");
+        assertThat((String) p.get(1).value()).startsWith("@P0 int,@P1 int,@P2 bigint,@P3 nvarchar(4000)");
+        assertThat(p.subList(2, 15)).extracting(RpcRequestMessage.Parameter::value).containsExactly(1, -1,
+            1L << 40, "Zoë 1", new BigDecimal("-12.34"), Math.E, false,
+            LocalDateTime.of(2025, 1, 2, 3, 4, 5, 600_000_000),
+            OffsetDateTime.parse("2025-01-02T03:04:05.123+01:00"),
+            UUID.fromString("6f9619ff-8b86-d011-b42d-00c04fc964ff"), new byte[] {1, 2, 3}, LocalDate.of(2025, 1, 2),
+            LocalDateTime.of(1970, 1, 1, 10, 11, 12));
+        assertThat(p.get(3).type().type()).isEqualTo(TypeInfo.INTN);
+        assertThat(p.get(9).type().type()).isEqualTo(TypeInfo.DATETIME2N);
+        assertThat(p.get(10).type().type()).isEqualTo(TypeInfo.DATETIMEOFFSETN);
+        assertThat(p.get(12).type().type()).isEqualTo(TypeInfo.BIGVARBINARY);
+        assertThat(p.get(5).type().maxLength()).as("nvarchar(4000)").isEqualTo(8000);
+        assertThat(p.get(14).type().type()).as("a LocalTime goes as datetime by default")
+            .isEqualTo(TypeInfo.DATETIMN);
+    }
+
+    @Test
+    void theSecondExecutionPreparesWithAnOutputHandleAndTheThirdExecutesIt() throws Exception {
+        RpcRequestMessage.Call prepexec = RpcRequestMessage.decode(Captures.load("rpc-prepexec").payload()).calls()
+            .get(0);
+        assertThat(prepexec.displayName()).isEqualTo("sp_prepexec");
+        assertThat(prepexec.parameters().get(0).output()).isTrue();
+        assertThat(prepexec.parameters().get(0).value()).as("no handle to replace yet").isEqualTo(0);
+        assertThat((String) prepexec.parameters().get(2).value()).startsWith("INSERT INTO dbo.Captured");
+        assertThat(prepexec.parameters().get(6).value()).isEqualTo("Zoë 2");
+
+        RpcRequestMessage.Call execute = RpcRequestMessage.decode(Captures.load("rpc-execute").payload()).calls()
+            .get(0);
+        assertThat(execute.displayName()).isEqualTo("sp_execute");
+        assertThat(execute.parameters().get(0).value()).isEqualTo(1);
+        assertThat(execute.parameters()).hasSize(14);
+    }
+
+    @Test
+    void aBatchOfParameterSetsIsOneRpcRequestWithACallPerSet() throws Exception {
+        List<RpcRequestMessage.Call> calls = RpcRequestMessage.decode(Captures.load("rpc-batch").payload()).calls();
+        // the third set has NULLs, so other parameter types: the driver prepares it again
+        assertThat(calls).extracting(RpcRequestMessage.Call::displayName).containsExactly("sp_execute",
+            "sp_execute", "sp_prepexec");
+        assertThat(calls).extracting(c -> c.parameters().get(c.parameters().size() - 13).value())
+            .containsExactly(4, 5, 6);
+    }
+
+    @Test
+    void aTruncatedRpcRequestHasFewerParametersOrIsAProtocolErrorNeverACrash() {
+        byte[] bytes = Captures.load("rpc-executesql").payload();
+        int refused = 0;
+        for (int cut = 0; cut < bytes.length; cut++) {
+            try {
+                RpcRequestMessage m = RpcRequestMessage.decode(Arrays.copyOf(bytes, cut));
+                assertThat(m.calls().get(0).parameters().size()).isLessThan(15);
+            } catch (TdsProtocolException e) {
+                refused++;
+            }
+        }
+        assertThat(refused).isGreaterThan(bytes.length * 9 / 10);
     }
 
     @Test

@@ -58,6 +58,18 @@ class StatementClassifierTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
+        "UPDATE o SET q = 1 FROM dbo.Orders o|true",
+        "UPDATE dbo.Orders SET q = (SELECT MAX(q) FROM dbo.Orders)|false",
+        "DELETE o FROM dbo.Orders o JOIN x ON x.id = o.id|true",
+        "DELETE FROM dbo.Orders WHERE id IN (SELECT id FROM x)|false",
+        "DELETE dbo.Orders|false"})
+    void updatesAndDeletesWithAFromClauseAreToldApart(String sql, boolean joined) {
+        Statement.Simple statement = (Statement.Simple) Batch.parse(sql).statements().get(0);
+        assertThat(StatementClassifier.analyze(statement).joinedTarget()).as(sql).isEqualTo(joined);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
         "SELECT * FROM db2.dbo.Orders|db2",
         "SELECT * FROM [db1]..[Orders]|db1"})
     void threePartNamesKeepTheirDatabase(String sql, String database) {
