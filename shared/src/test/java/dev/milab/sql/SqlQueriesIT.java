@@ -134,6 +134,53 @@ class SqlQueriesIT {
     }
 
     @Test
+    void everydayTsqlRuns() throws Exception {
+        try (Connection c = db.asAdmin()) {
+            for (String page : new String[] {"SELECT TOP (?) Product FROM dbo.Orders WITH (NOLOCK) WHERE Quantity > ?"
+                + " ORDER BY Id", "SELECT Product FROM dbo.Orders WHERE Quantity > ? ORDER BY Id OFFSET 0 ROWS FETCH "
+                + "NEXT ? ROWS ONLY"}) {
+                try (java.sql.PreparedStatement ps = c.prepareStatement(page)) {
+                    ps.setInt(1, page.contains("TOP") ? 1 : 0);
+                    ps.setInt(2, page.contains("TOP") ? 0 : 1);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        assertThat(rs.next()).isTrue();
+                        assertThat(rs.next()).as(page).isFalse();
+                    }
+                }
+            }
+            try (java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO dbo.Orders (CustomerId, Product, "
+                + "Quantity) VALUES (?, ?, ?); SELECT CAST(SCOPE_IDENTITY() AS int) AS Id")) {
+                ps.setInt(1, 1);
+                ps.setString(2, "Biscuit");
+                ps.setInt(3, 1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getInt("Id")).isPositive();
+                }
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("IF NOT EXISTS (SELECT 1 FROM dbo.Customers WHERE Id = 3) INSERT INTO dbo.Customers VALUES"
+                    + " (3, N'Ida') ELSE UPDATE dbo.Customers SET Name = N'Ida' WHERE Id = 3");
+                s.execute("MERGE INTO dbo.Customers t USING (SELECT 3 AS Id, N'Ida B.' AS Name) src ON t.Id = src.Id"
+                    + " WHEN MATCHED THEN UPDATE SET Name = src.Name WHEN NOT MATCHED THEN INSERT (Id, Name) VALUES"
+                    + " (src.Id, src.Name);");
+                try (ResultSet rs = s.executeQuery("SELECT Name, DATEADD(day, -7, SYSUTCDATETIME()) AS WeekAgo, "
+                    + "IIF(Id > 2, N'new', N'old') AS Age, ISNULL(NULL, 0) AS Zero FROM dbo.Customers WHERE Id = 3")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString("Name")).isEqualTo("Ida B.");
+                    assertThat(rs.getTimestamp("WeekAgo")).isNotNull();
+                    assertThat(rs.getString("Age")).isEqualTo("new");
+                    assertThat(rs.getInt("Zero")).isZero();
+                }
+                s.execute("DELETE FROM dbo.Customers WHERE Id = 3");
+                assertThat(SqlLabClient.single(c, "SELECT @@ROWCOUNT")).isEqualTo("1");
+                s.execute("PRINT N'done'");
+                assertThat(s.getWarnings().getMessage()).isEqualTo("done");
+            }
+        }
+    }
+
+    @Test
     void errorsCarrySqlServerNumbersAndTheSessionStaysUsable() throws Exception {
         try (Connection c = db.asAdmin()) {
             assertError(c, "SELECT * FROM", 102, "Incorrect syntax near 'FROM'.");
