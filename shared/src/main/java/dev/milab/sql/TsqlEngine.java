@@ -739,12 +739,16 @@ public final class TsqlEngine {
         }
 
         void commitAll() throws SQLException {
-            Connection c = s.h2();
-            c.commit();
-            c.setAutoCommit(true);
+            s.h2().commit();
+            endTransaction(EnvChangeToken.COMMIT_TRANSACTION);
+        }
+
+        /** Back to autocommit after the engine committed or rolled back, and tell the client (ENVCHANGE). */
+        private void endTransaction(int envChangeType) throws SQLException {
+            s.h2().setAutoCommit(true);
             s.tranCount = 0;
             s.savepoints.clear();
-            out.transaction(EnvChangeToken.COMMIT_TRANSACTION, s.transactionDescriptor);
+            out.transaction(envChangeType, s.transactionDescriptor);
         }
 
         void rollback(String name) throws SQLException {
@@ -765,12 +769,8 @@ public final class TsqlEngine {
         }
 
         void rollbackAll() throws SQLException {
-            Connection c = s.h2();
-            c.rollback();
-            c.setAutoCommit(true);
-            s.tranCount = 0;
-            s.savepoints.clear();
-            out.transaction(EnvChangeToken.ROLLBACK_TRANSACTION, s.transactionDescriptor);
+            s.h2().rollback();
+            endTransaction(EnvChangeToken.ROLLBACK_TRANSACTION);
         }
 
         void save(String name) throws SQLException {

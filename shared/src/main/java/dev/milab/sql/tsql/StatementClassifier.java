@@ -363,57 +363,34 @@ public final class StatementClassifier {
             nameAt += 2;
         }
         ObjectName name = nameAt(nameAt);
-        Kind kind;
-        int command;
-        switch (verb + " " + object) {
-            case "CREATE TABLE" -> {
-                kind = Kind.CREATE_TABLE;
-                command = DoneToken.COMMAND_CREATE_TABLE;
-            }
-            case "CREATE VIEW" -> {
-                kind = Kind.CREATE_VIEW;
-                command = DoneToken.COMMAND_CREATE_VIEW;
-            }
-            case "CREATE INDEX" -> {
-                kind = Kind.CREATE_INDEX;
-                command = DoneToken.COMMAND_CREATE_INDEX;
-                int on = indexOfWord(nameAt, "ON");
-                name = on < 0 ? name : nameAt(on + 1);
-            }
-            case "CREATE SCHEMA" -> {
-                kind = Kind.CREATE_SCHEMA;
-                command = DoneToken.COMMAND_CREATE_SCHEMA;
-            }
-            case "ALTER TABLE" -> {
-                kind = Kind.ALTER_TABLE;
-                command = DoneToken.COMMAND_ALTER_TABLE;
-            }
-            case "DROP TABLE" -> {
-                kind = Kind.DROP_TABLE;
-                command = DoneToken.COMMAND_DROP_TABLE;
-            }
-            case "DROP VIEW" -> {
-                kind = Kind.DROP_VIEW;
-                command = DoneToken.COMMAND_DROP_VIEW;
-            }
-            case "DROP INDEX" -> {
-                kind = Kind.DROP_INDEX;
-                command = DoneToken.COMMAND_DROP_INDEX;
-                int on = indexOfWord(nameAt, "ON");
-                name = on < 0 ? name : nameAt(on + 1);
-            }
-            case "TRUNCATE TABLE" -> {
-                kind = Kind.TRUNCATE;
-                command = DoneToken.COMMAND_ALTER_TABLE;
-            }
-            default -> {
-                kind = verb.equals("CREATE") ? Kind.CREATE_OTHER : verb.equals("ALTER") ? Kind.ALTER_OTHER
-                    : Kind.DROP_OTHER;
-                command = 0;
-            }
+        Ddl ddl = DDL.get(verb + " " + object);
+        if (ddl == null) {
+            Kind other = verb.equals("CREATE") ? Kind.CREATE_OTHER : verb.equals("ALTER") ? Kind.ALTER_OTHER
+                : Kind.DROP_OTHER;
+            return new StatementAnalysis(other, List.of(), name, 0, false);
         }
-        return new StatementAnalysis(kind, List.of(), name, command, false);
+        if (ddl.kind() == Kind.CREATE_INDEX || ddl.kind() == Kind.DROP_INDEX) {
+            // CREATE/DROP INDEX ix ON table: the object is the table.
+            int on = indexOfWord(nameAt, "ON");
+            name = on < 0 ? name : nameAt(on + 1);
+        }
+        return new StatementAnalysis(ddl.kind(), List.of(), name, ddl.doneCommand(), false);
     }
+
+    /** A DDL statement's kind and the DONE token's CurCmd SQL Server reports for it. */
+    private record Ddl(Kind kind, int doneCommand) {
+    }
+
+    private static final Map<String, Ddl> DDL = Map.of(
+        "CREATE TABLE", new Ddl(Kind.CREATE_TABLE, DoneToken.COMMAND_CREATE_TABLE),
+        "CREATE VIEW", new Ddl(Kind.CREATE_VIEW, DoneToken.COMMAND_CREATE_VIEW),
+        "CREATE INDEX", new Ddl(Kind.CREATE_INDEX, DoneToken.COMMAND_CREATE_INDEX),
+        "CREATE SCHEMA", new Ddl(Kind.CREATE_SCHEMA, DoneToken.COMMAND_CREATE_SCHEMA),
+        "ALTER TABLE", new Ddl(Kind.ALTER_TABLE, DoneToken.COMMAND_ALTER_TABLE),
+        "DROP TABLE", new Ddl(Kind.DROP_TABLE, DoneToken.COMMAND_DROP_TABLE),
+        "DROP VIEW", new Ddl(Kind.DROP_VIEW, DoneToken.COMMAND_DROP_VIEW),
+        "DROP INDEX", new Ddl(Kind.DROP_INDEX, DoneToken.COMMAND_DROP_INDEX),
+        "TRUNCATE TABLE", new Ddl(Kind.TRUNCATE, DoneToken.COMMAND_ALTER_TABLE));
 
     private int indexOfWord(int from, String word) {
         for (int i = from; i < t.size(); i++) {
