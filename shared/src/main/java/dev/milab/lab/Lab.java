@@ -127,6 +127,13 @@ public final class Lab implements AutoCloseable {
     }
 
     private Lab(Builder b) {
+        SigningKeys.prepareFirstKey();
+        // The CA and TLS context while the first signing key is made (the first lab in a JVM; a no-op after that)
+        this.stateDirectory = b.stateDirectory;
+        LabCertificateAuthority ca = b.keepCaOnDisk ? LabCertificateAuthority.loadOrCreate(stateDirectory)
+            : LabCertificateAuthority.create();
+        this.tls = LabTls.create(ca);
+        this.trustFiles = tls.exportTrust(stateDirectory);
         this.tenant = new Tenant(b.tenantId, "milab.onmicrosoft.com");
         this.subscriptionId = b.subscriptionId;
         this.directory = new Directory(tenant);
@@ -138,11 +145,6 @@ public final class Lab implements AutoCloseable {
             issuer -> Optional.ofNullable(identityProviders.get(issuer)), this::federatedManagedIdentity);
         this.validator = new TokenValidator(tenant, signingKeys, clock, settings::validationClockSkew);
         this.rbac = new RbacEvaluator(resources, clock, settings::roleAssignmentPropagationDelay);
-        this.stateDirectory = b.stateDirectory;
-        LabCertificateAuthority ca = b.keepCaOnDisk ? LabCertificateAuthority.loadOrCreate(stateDirectory)
-            : LabCertificateAuthority.create();
-        this.tls = LabTls.create(ca);
-        this.trustFiles = tls.exportTrust(stateDirectory);
         this.executor = newExecutor();
         this.imdsPortBase = b.imdsPortBase;
         this.arcKeyDirectory = b.arcKeyDirectory;

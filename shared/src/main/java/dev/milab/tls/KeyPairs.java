@@ -13,9 +13,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
- * Fresh key pairs for the lab, made ahead of need. An RSA 2048 key takes 50 to 700 ms to generate, most of a lab's
- * start; a background thread keeps a couple of each kind ready, so a lab started after another (a test suite, a
- * demo run, a benchmark) does not wait. Every key is handed out once: no two labs, and no two uses, share a key.
+ * Fresh key pairs for the lab, made ahead of need. An RSA 2048 key takes 50 to 700 ms to generate; once a kind has
+ * been asked for, a background thread keeps a few of it ready, so the next one (a key rollover, a lab started
+ * after another) does not wait. Every pooled key is handed out once: no two uses share a key.
  */
 public final class KeyPairs {
 
@@ -29,6 +29,11 @@ public final class KeyPairs {
     /** A new RSA 2048 key pair, for token signing. */
     public static KeyPair rsa2048() {
         return RSA.take();
+    }
+
+    /** A new RSA 2048 key pair made now, on this thread, without starting the pool's background work. */
+    public static KeyPair generateRsa2048() {
+        return generate("RSA", 2048);
     }
 
     /** A new EC P-256 key pair, for TLS certificates. */

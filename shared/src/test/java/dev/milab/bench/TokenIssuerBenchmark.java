@@ -46,6 +46,7 @@ import dev.milab.entra.NewClientSecret;
 import dev.milab.lab.Lab;
 import dev.milab.routing.LabRouting;
 import dev.milab.tls.IssuedCertificate;
+import dev.milab.tls.LabCertificateAuthority;
 import dev.milab.tls.LabTls;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;
@@ -73,7 +74,13 @@ import reactor.core.publisher.Mono;
  *       same form with a token;</li>
  *   <li>for reference only, not in the ratio: mock-oauth2-server serving HTTPS as it does out of the box
  *       ({@code new Ssl()} generates a self-signed RSA 2048 certificate at start), the client trusting that
- *       certificate. The lab has no plain-HTTP token endpoint, so this is the like-for-like line.</li>
+ *       certificate; and serving HTTPS with a certificate made before the timer starts. The lab has no plain-HTTP
+ *       token endpoint (Entra ID has none, and MSAL refuses an {@code http} authority), so these are the
+ *       like-for-like lines;</li>
+ *   <li>the floor: a TLS server socket already listening before the timer starts, its key and certificate made
+ *       before, answering with a canned token response. What it measures (a new client, a TLS handshake, one
+ *       request) is in every HTTPS issuer's start, so mock-oauth2-server's plain-HTTP start divided by it is the
+ *       highest ratio any HTTPS token endpoint could reach on this machine.</li>
  * </ul>
  * Each start uses a new JDK {@code HttpClient} (the lab's CA is new every start). Stopping is not timed.
  *
@@ -110,6 +117,9 @@ import reactor.core.publisher.Mono;
  *   <li>Netty, its standalone default. It answers without {@code Content-Length} and closes every connection, and
  *       builds a new {@code SSLContext} per connection, so each token pays a TCP and TLS handshake.</li>
  * </ul>
+ * <p><b>The ceiling.</b> The same credentials against a canned token endpoint (TLS, keep-alive, the same response
+ * to every request, no client authentication and no signing) show what the client side alone allows on this
+ * machine; each issuer's share of it is how much its own work costs. A client-bound figure cannot go above it.
  * <p>Client, servers and JIT share this machine's cores, so the figures are for comparison within one run.
  * <p>Run: {@code ./mvnw -q -pl shared test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=dev.milab.bench.TokenIssuerBenchmark
@@ -143,13 +153,26 @@ public final class TokenIssuerBenchmark {
         long[] lab = measureStarts(starts, TokenIssuerBenchmark::labStart);
         long[] mock = measureStarts(starts, TokenIssuerBenchmark::mockStart);
         long[] mockTls = measureStarts(starts, TokenIssuerBenchmark::mockTlsStart);
+        long[] mockReadyTls;
+        long[] floor;
+        LabTls tls = LabTls.create(LabCertificateAuthority.create());
+        try (CannedTokenEndpoint server = new CannedTokenEndpoint(tls.serverContext())) {
+            floor = measureStarts(starts, () -> server.firstAnswer(tls.clientContext()));
+            mockReadyTls = measureStarts(starts, () -> mockReadyTlsStart(tls));
+        }
         System.out.printf("start until the token endpoint answers a client-credentials request (median of %d starts "
             + "in one JVM, after one warm-up start):%n", starts);
         print("lab: Lab.start(), HTTPS", lab);
         print("mock-oauth2-server: new MockOAuth2Server(), HTTP", mock);
         print("(reference) mock-oauth2-server, HTTPS with new Ssl()", mockTls);
+        print("(reference) mock-oauth2-server, HTTPS, premade certificate", mockReadyTls);
+        print("(floor) canned HTTPS token endpoint already running", floor);
         System.out.printf("mock-oauth2-server / lab start-up time: %.2f (target >= 3.00: the lab starts 3x faster)%n",
             (double) median(mock) / median(lab));
+        System.out.printf("mock-oauth2-server (HTTPS, certificate made before) / lab: %.2f%n",
+            (double) median(mockReadyTls) / median(lab));
+        System.out.printf("mock-oauth2-server (HTTP) / floor: %.2f, the most any HTTPS token endpoint could reach "
+            + "here: its client's TLS handshake and first request alone%n", (double) median(mock) / median(floor));
     }
 
     private interface Start {
@@ -213,6 +236,118 @@ public final class TokenIssuerBenchmark {
         }
     }
 
+    /** mock-oauth2-server serving HTTPS with a certificate from a CA made before the timer starts. */
+    private static long mockReadyTlsStart(LabTls tls) throws Exception {
+        IssuedCertificate cert = tls.certificateAuthority().issueServerCertificate("mock-oauth2-server",
+            List.of("localhost"), List.of("127.0.0.1"));
+        KeyStore keys = KeyStore.getInstance("JKS");
+        keys.load(null, null);
+        keys.setKeyEntry("mock-oauth2-server", cert.privateKey(), new char[0],
+            new Certificate[] {cert.certificate(), cert.issuer()});
+        long t0 = System.nanoTime();
+        MockOAuth2Server server = new MockOAuth2Server(config(new MockWebServerWrapper(tlsFrom(keys))));
+        try {
+            server.start(InetAddress.getLoopbackAddress(), 0);
+            HttpClient client = HttpClient.newBuilder().sslContext(tls.clientContext())
+                .version(HttpClient.Version.HTTP_1_1).build();
+            requireToken(client, URI.create("https://127.0.0.1:" + server.baseUrl().port()
+                + "/tenant/oauth2/v2.0/token"), "bench-client", "bench-secret");
+            return (System.nanoTime() - t0) / 1_000_000;
+        } finally {
+            server.shutdown();
+        }
+    }
+
+    /**
+     * A canned HTTPS token endpoint: a TLS server socket, its key and certificate made before it starts, a thread
+     * per connection answering every request with the same token response in one write, connections kept alive. It
+     * does none of an issuer's work (no client authentication, no signing), so it marks what the client side and
+     * TLS alone cost on this machine: for start-up, a new client, a TLS handshake and one request (the least any
+     * HTTPS issuer's start can take); for tokens per second, the most this client can take from any issuer.
+     */
+    private static final class CannedTokenEndpoint implements AutoCloseable {
+        private static final String BODY = "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"ext_expires_in\":3599,"
+            + "\"access_token\":\"canned\"}";
+        private static final byte[] ANSWER = ("HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\n"
+            + "Content-Length: " + BODY.length() + "\r\n\r\n" + BODY).getBytes(StandardCharsets.US_ASCII);
+        private final ServerSocket socket;
+
+        CannedTokenEndpoint(javax.net.ssl.SSLContext context) throws IOException {
+            socket = context.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            daemon("canned-token-accept", this::accept);
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        long firstAnswer(javax.net.ssl.SSLContext clientContext) throws Exception {
+            long t0 = System.nanoTime();
+            HttpClient client = HttpClient.newBuilder().sslContext(clientContext).version(HttpClient.Version.HTTP_1_1)
+                .build();
+            requireToken(client, URI.create("https://127.0.0.1:" + port() + "/tenant/oauth2/v2.0/token"),
+                "bench-client", "bench-secret");
+            return (System.nanoTime() - t0) / 1_000_000;
+        }
+
+        private void accept() {
+            while (!socket.isClosed()) {
+                try {
+                    Socket connection = socket.accept();
+                    connection.setTcpNoDelay(true);
+                    daemon("canned-token", () -> answer(connection));
+                } catch (IOException e) {
+                    // closed: the loop ends
+                }
+            }
+        }
+
+        private static void answer(Socket connection) {
+            try (connection) {
+                java.io.InputStream in = new java.io.BufferedInputStream(connection.getInputStream());
+                java.io.OutputStream out = connection.getOutputStream();
+                String head;
+                while ((head = readHead(in)) != null) {
+                    int length = 0;
+                    for (String line : head.split("\r\n")) {
+                        if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+                            length = Integer.parseInt(line.substring(15).trim());
+                        }
+                    }
+                    in.readNBytes(length);
+                    out.write(ANSWER);
+                    out.flush();
+                }
+            } catch (IOException e) {
+                // the client went away
+            }
+        }
+
+        /** A request's head up to the blank line, or null at the end of the stream. */
+        private static String readHead(java.io.InputStream in) throws IOException {
+            StringBuilder head = new StringBuilder();
+            int b;
+            while ((b = in.read()) >= 0) {
+                head.append((char) b);
+                if (head.length() >= 4 && head.lastIndexOf("\r\n\r\n") == head.length() - 4) {
+                    return head.toString();
+                }
+            }
+            return null;
+        }
+
+        private static void daemon(String name, Runnable work) {
+            Thread t = new Thread(work, name);
+            t.setDaemon(true);
+            t.start();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
     /** POSTs a client-credentials request (client_secret_post) and fails unless a token comes back. */
     private static void requireToken(HttpClient client, URI tokenEndpoint, String clientId, String secret)
         throws IOException, InterruptedException {
@@ -254,7 +389,7 @@ public final class TokenIssuerBenchmark {
                 new MockOAuth2Server(config(new MockWebServerWrapper(tlsFrom(mockKeys)))),
                 new MockOAuth2Server(config(noDelay)),
                 new MockOAuth2Server(config(new NettyWrapper(tlsFrom(mockKeys)))));
-            try {
+            try (CannedTokenEndpoint canned = new CannedTokenEndpoint(lab.tls().serverContext())) {
                 for (MockOAuth2Server mock : mocks) {
                     mock.start(InetAddress.getLoopbackAddress(), 0);
                 }
@@ -262,14 +397,20 @@ public final class TokenIssuerBenchmark {
                     counter -> labCredential(tenantId, app.appId(), secret.value(), counter));
                 List<Side> mockSides = List.of(
                     new Side("mock-oauth2-server, MockWebServer (default)",
-                        counter -> mockCredential(mocks.get(0), tenantId, app.appId(), secret.value(), counter)),
+                        counter -> loopbackCredential(port(mocks.get(0)), tenantId, app.appId(), secret.value(),
+                            counter)),
                     new Side("mock-oauth2-server, MockWebServer + TCP_NODELAY",
-                        counter -> mockCredential(mocks.get(1), tenantId, app.appId(), secret.value(), counter)),
+                        counter -> loopbackCredential(port(mocks.get(1)), tenantId, app.appId(), secret.value(),
+                            counter)),
                     new Side("mock-oauth2-server, Netty",
-                        counter -> mockCredential(mocks.get(2), tenantId, app.appId(), secret.value(), counter)));
+                        counter -> loopbackCredential(port(mocks.get(2)), tenantId, app.appId(), secret.value(),
+                            counter)));
+                Side ceiling = new Side("(ceiling) canned token endpoint, no issuer work",
+                    counter -> loopbackCredential(canned.port(), tenantId, app.appId(), secret.value(), counter));
                 List<Side> all = new ArrayList<>();
                 all.add(labSide);
                 all.addAll(mockSides);
+                all.add(ceiling);
                 System.out.println("client-credentials tokens through ClientSecretCredential, a new credential per "
                     + "token, " + THREADS + " threads, all HTTPS:");
                 System.out.println("  a lab token:  " + describe(labSide.oneToken()));
@@ -294,6 +435,9 @@ public final class TokenIssuerBenchmark {
                     labSide.mean() / fastestMock.mean());
                 System.out.printf("lab / mock-oauth2-server as configured by default (MockWebServer): %.2f%n",
                     labSide.mean() / mockSides.get(0).mean());
+                System.out.printf("share of the ceiling (what this client takes from an endpoint that does no work): "
+                    + "lab %.2f, fastest mock-oauth2-server variant %.2f%n", labSide.mean() / ceiling.mean(),
+                    fastestMock.mean() / ceiling.mean());
             } finally {
                 mocks.forEach(MockOAuth2Server::shutdown);
                 LabRouting.uninstall(LabRouting.current().orElse(null));
@@ -318,10 +462,17 @@ public final class TokenIssuerBenchmark {
         return builder.build();
     }
 
-    /** The mock-oauth2-server side: its https address as the authority host, and no instance discovery. */
-    private static TokenCredential mockCredential(MockOAuth2Server server, String tenantId, String clientId,
-                                                  String clientSecret, HttpPipelinePolicy policy) {
-        return new ClientSecretCredentialBuilder().authorityHost("https://127.0.0.1:" + server.baseUrl().port())
+    private static int port(MockOAuth2Server server) {
+        return server.baseUrl().port();
+    }
+
+    /**
+     * A token endpoint on a loopback port (mock-oauth2-server, the canned endpoint): its https address as the
+     * authority host, and no instance discovery.
+     */
+    private static TokenCredential loopbackCredential(int port, String tenantId, String clientId,
+                                                      String clientSecret, HttpPipelinePolicy policy) {
+        return new ClientSecretCredentialBuilder().authorityHost("https://127.0.0.1:" + port)
             .tenantId(tenantId).clientId(clientId).clientSecret(clientSecret).disableInstanceDiscovery()
             .addPolicy(policy).build();
     }

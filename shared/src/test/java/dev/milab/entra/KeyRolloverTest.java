@@ -189,6 +189,28 @@ class KeyRolloverTest {
 
     // ------------------------------------------------------------------------------------------------- helpers
 
+    @Test
+    void labsInOneJvmStartWithEntraIdsCommonKeyButATokenOfOneTenantIsRefusedByAnotherAndRolloverStaysInItsLab()
+        throws Exception {
+        try (Lab first = rolloverLab(); Lab second = rolloverLab()) {
+            // Entra ID signs for every tenant with the same global keys; the issuer keeps tenants apart.
+            assertThat(gatewayJwksKids(second, "discovery/keys")).isEqualTo(gatewayJwksKids(first, "discovery/keys"));
+            String firstsToken = first.tokens().issueManagedIdentityToken(systemAssigned(first, "vm1"), ARM)
+                .accessToken();
+
+            assertThat(first.tokenValidator().validate(firstsToken, ARM_AUDIENCES).tenantId())
+                .isEqualTo(first.tenant().id());
+            assertThatThrownBy(() -> second.tokenValidator().validate(firstsToken, ARM_AUDIENCES))
+                .isInstanceOfSatisfying(InvalidTokenException.class,
+                    e -> assertThat(e.reason()).isEqualTo(Reason.WRONG_ISSUER));
+
+            SigningKey next = first.signingKeys().rollover();
+            assertThat(gatewayJwksKids(first, "discovery/keys")).contains(next.kid());
+            assertThat(gatewayJwksKids(second, "discovery/keys")).doesNotContain(next.kid())
+                .containsExactly(second.signingKeys().current().kid());
+        }
+    }
+
     private static final HttpClient HTTP_NO_PROXY = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY)
         .connectTimeout(Duration.ofSeconds(5)).build();
 
