@@ -69,8 +69,9 @@ import reactor.core.publisher.Mono;
  * <ul>
  *   <li>the lab: {@code Lab.start()} until its token endpoint ({@code POST /{tenant}/oauth2/v2.0/token} on the HTTPS
  *       gateway, trusting the lab CA) answers a client-credentials request with a token. This includes what every
- *       lab start does: a new CA and server certificate (EC P-256), a new RSA 2048 signing key, the directory, the
- *       resource graph and the gateway;</li>
+ *       lab start does: a new CA and server certificate (EC P-256), the trust files, the directory, the resource
+ *       graph, the gateway and the SQL listener. The RSA 2048 signing key is Entra ID's common first key, made
+ *       once per JVM (in the warm-up start), as mock-oauth2-server reads its keys once from its jar;</li>
  *   <li>mock-oauth2-server: {@code new MockOAuth2Server()} (its default configuration: okhttp's MockWebServer,
  *       plain HTTP, RSA keys read from the jar) and {@code start(loopback, 0)} until its token endpoint answers the
  *       same form with a token;</li>
