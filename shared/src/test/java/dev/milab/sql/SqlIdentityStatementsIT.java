@@ -76,6 +76,40 @@ class SqlIdentityStatementsIT {
             "Login failed for user '<token-identified principal>'.");
     }
 
+    /**
+     * Demo 01's last step: a system-assigned identity is deleted with its VM. A VM created again under the same name
+     * gets a new identity (new object and client ids); the database user named after the VM still holds the old
+     * identity's SID, so the new one is refused, and the name is taken until the admin drops the orphan.
+     */
+    @Test
+    void aVmCreatedAgainGetsANewIdentityThatTheOrphanedDatabaseUserDoesNotLetIn() throws Exception {
+        lab.createVirtualMachine("sqlids-vm-again");
+        ServicePrincipal first = lab.enableSystemAssignedIdentity("sqlids-vm-again").systemAssigned();
+        run(admin, "CREATE USER [sqlids-vm-again] FROM EXTERNAL PROVIDER");
+        run(admin, "ALTER ROLE db_datareader ADD MEMBER [sqlids-vm-again]");
+        try (Connection c = as(first).getConnection()) {
+            assertThat(SqlLabClient.single(c, "SELECT USER_NAME()")).isEqualTo("sqlids-vm-again");
+        }
+
+        lab.deleteVirtualMachine("sqlids-vm-again");
+        lab.createVirtualMachine("sqlids-vm-again");
+        ServicePrincipal second = lab.enableSystemAssignedIdentity("sqlids-vm-again").systemAssigned();
+
+        assertThat(second.objectId()).isNotEqualTo(first.objectId());
+        assertThat(second.appId()).isNotEqualTo(first.appId());
+        assertThatThrownBy(() -> as(second).getConnection().close()).hasMessageStartingWith(
+            "Login failed for user '<token-identified principal>'.");
+        assertFails(admin, "CREATE USER [sqlids-vm-again] FROM EXTERNAL PROVIDER", 15023,
+            "User, group, or role 'sqlids-vm-again' already exists in the current database.");
+
+        run(admin, "DROP USER [sqlids-vm-again]");
+        run(admin, "CREATE USER [sqlids-vm-again] FROM EXTERNAL PROVIDER");
+        run(admin, "ALTER ROLE db_datareader ADD MEMBER [sqlids-vm-again]");
+        try (Connection c = as(second).getConnection()) {
+            assertThat(SqlLabClient.single(c, "SELECT USER_NAME()")).isEqualTo("sqlids-vm-again");
+        }
+    }
+
     @Test
     void aUserAssignedIdentityIsAUserNamedAfterItsResource() throws Exception {
         ServicePrincipal mi = lab.createUserAssignedIdentity("sqlids-shared-id").principal();
