@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import com.microsoft.sqlserver.jdbc.SQLServerDataSource;
 
+import dev.milab.arm.BuiltInRoles;
 import dev.milab.entra.ResourceApplications;
 import dev.milab.entra.ServicePrincipal;
 import dev.milab.lab.Lab;
@@ -37,7 +38,11 @@ class SqlIdentityStatementsIT {
     }
 
     static SQLServerDataSource as(ServicePrincipal principal) {
-        SQLServerDataSource ds = SqlLabClient.dataSource(lab, "sqlids", "dbids", true);
+        return as(principal, "sqlids", "dbids");
+    }
+
+    static SQLServerDataSource as(ServicePrincipal principal, String server, String database) {
+        SQLServerDataSource ds = SqlLabClient.dataSource(lab, server, database, true);
         ds.setAccessToken(lab.tokens().issueManagedIdentityToken(principal, ResourceApplications.AZURE_SQL)
             .accessToken());
         return ds;
@@ -74,6 +79,34 @@ class SqlIdentityStatementsIT {
         run(admin, "DROP USER [sqlids-vm1]");
         assertThatThrownBy(() -> as(vm).getConnection().close()).hasMessageStartingWith(
             "Login failed for user '<token-identified principal>'.");
+    }
+
+    /**
+     * Azure RBAC roles act on the control plane (Resource Manager); a database lets in only its own users. Owner of
+     * the resource group and Contributor on the server may manage the server, yet the identity's login fails until
+     * a database user exists for it: that grant is what opens the database.
+     */
+    @Test
+    void ownerAndContributorRolesDoNotOpenTheDatabaseADatabaseUserDoes() throws Exception {
+        String serverId = lab.createSqlServer("sqlids-rbac").id();
+        lab.createSqlDatabase("sqlids-rbac", "dbrbac");
+        lab.sqlServer("sqlids-rbac").setEntraAdmin(admin);
+        lab.createVirtualMachine("sqlids-vm-rbac");
+        ServicePrincipal vm = lab.enableSystemAssignedIdentity("sqlids-vm-rbac").systemAssigned();
+        lab.grantRole(vm.objectId(), BuiltInRoles.OWNER, lab.defaultResourceGroupId());
+        lab.grantRole(vm.objectId(), BuiltInRoles.CONTRIBUTOR, serverId);
+        assertThat(lab.rbac().isAllowed(vm.objectId(), "Microsoft.Sql/servers/databases/write", serverId)).isTrue();
+
+        assertThatThrownBy(() -> as(vm, "sqlids-rbac", "dbrbac").getConnection().close()).isInstanceOf(SQLException.class)
+            .hasMessageStartingWith("Login failed for user '<token-identified principal>'.")
+            .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(18456));
+
+        try (Connection c = as(admin, "sqlids-rbac", "dbrbac").getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE USER [sqlids-vm-rbac] FROM EXTERNAL PROVIDER");
+        }
+        try (Connection c = as(vm, "sqlids-rbac", "dbrbac").getConnection()) {
+            assertThat(SqlLabClient.single(c, "SELECT USER_NAME()")).isEqualTo("sqlids-vm-rbac");
+        }
     }
 
     /**
