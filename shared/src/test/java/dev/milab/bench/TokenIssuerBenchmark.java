@@ -440,7 +440,8 @@ public final class TokenIssuerBenchmark {
                     + "(target >= 1.00)%n", fastestMock.name.substring(fastestMock.name.indexOf(',') + 2),
                     labSide.mean() / fastestMock.mean());
                 System.out.printf("the same with the lab's client configured as for the mocks (authority "
-                    + "https://127.0.0.1:port, no instance discovery): %.2f%n", labLikeMock.mean() / fastestMock.mean());
+                    + "https://127.0.0.1:port, no instance discovery): %.2f%n",
+                    labLikeMock.mean() / fastestMock.mean());
                 System.out.printf("lab / mock-oauth2-server as configured by default (MockWebServer): %.2f%n",
                     labSide.mean() / mockSides.get(0).mean());
                 System.out.printf("share of the ceiling (what this client takes from an endpoint that does no work): "

@@ -97,7 +97,8 @@ class SqlIdentityStatementsIT {
         lab.grantRole(vm.objectId(), BuiltInRoles.CONTRIBUTOR, serverId);
         assertThat(lab.rbac().isAllowed(vm.objectId(), "Microsoft.Sql/servers/databases/write", serverId)).isTrue();
 
-        assertThatThrownBy(() -> as(vm, "sqlids-rbac", "dbrbac").getConnection().close()).isInstanceOf(SQLException.class)
+        assertThatThrownBy(() -> as(vm, "sqlids-rbac", "dbrbac").getConnection().close())
+            .isInstanceOf(SQLException.class)
             .hasMessageStartingWith("Login failed for user '<token-identified principal>'.")
             .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(18456));
 
