@@ -26,6 +26,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class VmProcess implements AutoCloseable {
 
+    /**
+     * A system property naming a {@code SecurityManager} class that every VM's JVM starts with
+     * ({@code -Djava.security.manager=<class>}). Test JVMs set it to their loopback guard, so that code run on a
+     * lab VM cannot reach a non-loopback address either, even when misconfigured.
+     */
+    public static final String SECURITY_MANAGER_PROPERTY = "milab.vm.securityManager";
+
     private final String vmName;
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();
@@ -43,6 +50,10 @@ public final class VmProcess implements AutoCloseable {
                            List<String> args, PrintStream echo) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String securityManager = System.getProperty(SECURITY_MANAGER_PROPERTY);
+        if (securityManager != null && !securityManager.isBlank()) {
+            command.add("-Djava.security.manager=" + securityManager);
+        }
         command.add("-XX:+UseSerialGC");
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-Xshare:auto");
