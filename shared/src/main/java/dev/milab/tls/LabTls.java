@@ -21,15 +21,12 @@ import javax.net.ssl.X509ExtendedKeyManager;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DERBMPString;
-import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.pkcs.PKCS12PfxPduBuilder;
 import org.bouncycastle.pkcs.PKCS12SafeBagBuilder;
 import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS12SafeBagBuilder;
-import org.bouncycastle.pkcs.jcajce.JcePKCS12MacCalculatorBuilder;
 
 /**
  * TLS for the lab: one server certificate, signed by the lab CA, naming every Azure host the lab answers for
@@ -99,9 +96,7 @@ public final class LabTls {
             bag.addBagAttribute(ORACLE_TRUSTED_KEY_USAGE, KeyPurposeId.anyExtendedKeyUsage.toOID());
             PKCS12PfxPduBuilder pfx = new PKCS12PfxPduBuilder();
             pfx.addData(bag.build());
-            var mac = new JcePKCS12MacCalculatorBuilder(NISTObjectIdentifiers.id_sha256)
-                .setProvider(BouncyCastleHolder.PROVIDER).setIterationCount(1);
-            return pfx.build(mac, TRUST_STORE_PASSWORD.toCharArray()).getEncoded(ASN1Encoding.DER);
+            return pfx.build(new Pkcs12Mac(1), TRUST_STORE_PASSWORD.toCharArray()).getEncoded(ASN1Encoding.DER);
         } catch (IOException | PKCSException e) {
             throw new IllegalStateException("Cannot build the PKCS12 trust store", e);
         }
@@ -110,11 +105,6 @@ public final class LabTls {
     /** The attribute by which the JDK marks a PKCS12 certificate entry as trusted (any extended key usage). */
     private static final ASN1ObjectIdentifier ORACLE_TRUSTED_KEY_USAGE =
         new ASN1ObjectIdentifier("2.16.840.1.113894.746875.1.1");
-
-    /** Bouncy Castle's provider for the store's MAC, created once when first needed. */
-    private static final class BouncyCastleHolder {
-        static final BouncyCastleProvider PROVIDER = new BouncyCastleProvider();
-    }
 
     /** Writes {@code lab-ca.pem} and {@code lab-truststore.p12} to {@code directory}. */
     public TrustFiles exportTrust(Path directory) {
