@@ -46,6 +46,7 @@ import com.nimbusds.jwt.JWTParser;
 import dev.milab.entra.Application;
 import dev.milab.entra.NewClientSecret;
 import dev.milab.lab.Lab;
+import dev.milab.lab.VmProcess;
 import dev.milab.routing.LabRouting;
 import dev.milab.tls.IssuedCertificate;
 import dev.milab.tls.LabCertificateAuthority;
@@ -144,15 +145,24 @@ public final class TokenIssuerBenchmark {
     private static final Duration MEASURE = Duration.ofSeconds(4);
     private static final int MEASURED_PASSES = 3;
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    private static final String COLD_START_ARGUMENT = "--first-start-in-this-jvm=";
+    private static final int COLD_STARTS = 3;
 
     private TokenIssuerBenchmark() {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].startsWith(COLD_START_ARGUMENT)) {
+            // A child JVM of coldStarts(): one first start, its time on standard output.
+            boolean lab = args[0].equals(COLD_START_ARGUMENT + "lab");
+            System.out.println("elapsed=" + (lab ? labStart() : mockStart()));
+            System.exit(0);
+        }
         int starts = args.length > 0 ? Integer.parseInt(args[0]) : 7;
         System.out.println("Managed Identity Lab - token issuer benchmark, lab vs mock-oauth2-server ("
             + Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("java.version") + ")");
         startUp(starts);
+        coldStarts();
         throughput();
         // mock-oauth2-server's Netty event loops and okhttp's threads are not all daemons.
         System.exit(0);
@@ -184,6 +194,38 @@ public final class TokenIssuerBenchmark {
             (double) median(mockReadyTls) / median(lab));
         System.out.printf("mock-oauth2-server (HTTP) / floor: %.2f, the most any HTTPS token endpoint could reach "
             + "here: its client's TLS handshake and first request alone%n", (double) median(mock) / median(floor));
+    }
+
+    /**
+     * The first start in a new JVM, where class loading and an unwarmed JIT dominate: each side in a child JVM of
+     * its own (this class path, default JVM options), timed from {@code main()} until the token came back, so the
+     * JVM's own launch is not counted; alternating, three of each.
+     */
+    private static void coldStarts() throws Exception {
+        long[] lab = new long[COLD_STARTS];
+        long[] mock = new long[COLD_STARTS];
+        for (int i = 0; i < COLD_STARTS; i++) {
+            lab[i] = coldStart("lab");
+            mock[i] = coldStart("mock");
+        }
+        System.out.printf("the first start in a new JVM, from main() until the token came back (%d of each, "
+            + "alternating):%n", COLD_STARTS);
+        print("lab: Lab.start(), HTTPS", lab);
+        print("mock-oauth2-server: new MockOAuth2Server(), HTTP", mock);
+        System.out.printf("mock-oauth2-server / lab, first start in a new JVM: %.2f%n",
+            (double) median(mock) / median(lab));
+    }
+
+    private static long coldStart(String side) throws IOException, InterruptedException {
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+            VmProcess.currentClassPath(), TokenIssuerBenchmark.class.getName(), COLD_START_ARGUMENT + side)
+            .redirectErrorStream(true).start();
+        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        java.util.regex.Matcher elapsed = java.util.regex.Pattern.compile("elapsed=(\\d+)").matcher(output);
+        if (child.waitFor() != 0 || !elapsed.find()) {
+            throw new IllegalStateException("cold start of the " + side + " failed:\n" + output);
+        }
+        return Long.parseLong(elapsed.group(1));
     }
 
     private interface Start {
