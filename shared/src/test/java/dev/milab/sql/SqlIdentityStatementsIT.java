@@ -119,11 +119,7 @@ class SqlIdentityStatementsIT {
     void aVmCreatedAgainGetsANewIdentityThatTheOrphanedDatabaseUserDoesNotLetIn() throws Exception {
         lab.createVirtualMachine("sqlids-vm-again");
         ServicePrincipal first = lab.enableSystemAssignedIdentity("sqlids-vm-again").systemAssigned();
-        run(admin, "CREATE USER [sqlids-vm-again] FROM EXTERNAL PROVIDER");
-        run(admin, "ALTER ROLE db_datareader ADD MEMBER [sqlids-vm-again]");
-        try (Connection c = as(first).getConnection()) {
-            assertThat(SqlLabClient.single(c, "SELECT USER_NAME()")).isEqualTo("sqlids-vm-again");
-        }
+        addReaderAndLogIn("sqlids-vm-again", first);
 
         lab.deleteVirtualMachine("sqlids-vm-again");
         lab.createVirtualMachine("sqlids-vm-again");
@@ -137,10 +133,15 @@ class SqlIdentityStatementsIT {
             "User, group, or role 'sqlids-vm-again' already exists in the current database.");
 
         run(admin, "DROP USER [sqlids-vm-again]");
-        run(admin, "CREATE USER [sqlids-vm-again] FROM EXTERNAL PROVIDER");
-        run(admin, "ALTER ROLE db_datareader ADD MEMBER [sqlids-vm-again]");
-        try (Connection c = as(second).getConnection()) {
-            assertThat(SqlLabClient.single(c, "SELECT USER_NAME()")).isEqualTo("sqlids-vm-again");
+        addReaderAndLogIn("sqlids-vm-again", second);
+    }
+
+    /** The admin makes {@code name} a database user and a reader; {@code who} then logs in as that user. */
+    private static void addReaderAndLogIn(String name, ServicePrincipal who) throws SQLException {
+        run(admin, "CREATE USER [" + name + "] FROM EXTERNAL PROVIDER");
+        run(admin, "ALTER ROLE db_datareader ADD MEMBER [" + name + "]");
+        try (Connection c = as(who).getConnection()) {
+            assertThat(SqlLabClient.single(c, "SELECT USER_NAME()")).isEqualTo(name);
         }
     }
 
