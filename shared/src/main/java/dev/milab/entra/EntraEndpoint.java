@@ -95,46 +95,38 @@ public final class EntraEndpoint implements LabHttpHandler {
 
     /** The v1.0 OpenID configuration; its issuer is the one in managed identity tokens. */
     public Map<String, Object> v1Configuration() {
-        String base = AUTHORITY + "/" + tenant.id();
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("token_endpoint", base + "/oauth2/token");
-        c.put("token_endpoint_auth_methods_supported", List.of("client_secret_post", "private_key_jwt",
-            "client_secret_basic"));
-        c.put("jwks_uri", base + "/discovery/keys");
-        c.put("response_modes_supported", List.of("query", "fragment", "form_post"));
-        c.put("subject_types_supported", List.of("pairwise"));
-        c.put("id_token_signing_alg_values_supported", List.of("RS256"));
-        c.put("response_types_supported", List.of("code", "id_token", "code id_token", "token id_token", "token"));
-        c.put("scopes_supported", List.of("openid"));
-        c.put("issuer", tenant.v1Issuer());
-        c.put("authorization_endpoint", base + "/oauth2/authorize");
-        c.put("device_authorization_endpoint", base + "/oauth2/devicecode");
-        c.put("end_session_endpoint", base + "/oauth2/logout");
-        c.put("tenant_region_scope", "EU");
-        c.put("cloud_instance_name", "microsoftonline.com");
-        c.put("cloud_graph_host_name", "graph.windows.net");
-        c.put("msgraph_host", "graph.microsoft.com");
-        return c;
+        return configuration("", List.of("code", "id_token", "code id_token", "token id_token", "token"),
+            List.of("openid"), tenant.v1Issuer());
     }
 
     /** The v2.0 OpenID configuration. */
     public Map<String, Object> v2Configuration() {
+        return configuration("/v2.0", List.of("code", "id_token", "code id_token", "id_token token"),
+            List.of("openid", "profile", "email", "offline_access"), tenant.v2Issuer());
+    }
+
+    /** An OpenID configuration as Entra ID publishes it; {@code version} is "" (v1.0) or "/v2.0" in its paths. */
+    private Map<String, Object> configuration(String version, List<String> responseTypes, List<String> scopes,
+                                              String issuer) {
         String base = AUTHORITY + "/" + tenant.id();
+        String oauth = base + "/oauth2" + version;
         Map<String, Object> c = new LinkedHashMap<>();
-        c.put("token_endpoint", base + "/oauth2/v2.0/token");
+        c.put("token_endpoint", oauth + "/token");
         c.put("token_endpoint_auth_methods_supported", List.of("client_secret_post", "private_key_jwt",
             "client_secret_basic"));
-        c.put("jwks_uri", base + "/discovery/v2.0/keys");
+        c.put("jwks_uri", base + "/discovery" + version + "/keys");
         c.put("response_modes_supported", List.of("query", "fragment", "form_post"));
         c.put("subject_types_supported", List.of("pairwise"));
         c.put("id_token_signing_alg_values_supported", List.of("RS256"));
-        c.put("response_types_supported", List.of("code", "id_token", "code id_token", "id_token token"));
-        c.put("scopes_supported", List.of("openid", "profile", "email", "offline_access"));
-        c.put("issuer", tenant.v2Issuer());
-        c.put("request_uri_parameter_supported", false);
-        c.put("authorization_endpoint", base + "/oauth2/v2.0/authorize");
-        c.put("device_authorization_endpoint", base + "/oauth2/v2.0/devicecode");
-        c.put("end_session_endpoint", base + "/oauth2/v2.0/logout");
+        c.put("response_types_supported", responseTypes);
+        c.put("scopes_supported", scopes);
+        c.put("issuer", issuer);
+        if (!version.isEmpty()) {
+            c.put("request_uri_parameter_supported", false);
+        }
+        c.put("authorization_endpoint", oauth + "/authorize");
+        c.put("device_authorization_endpoint", oauth + "/devicecode");
+        c.put("end_session_endpoint", oauth + "/logout");
         c.put("tenant_region_scope", "EU");
         c.put("cloud_instance_name", "microsoftonline.com");
         c.put("cloud_graph_host_name", "graph.windows.net");

@@ -7,7 +7,6 @@ import dev.milab.sql.tds.ColMetadataToken.Column;
 import dev.milab.sql.tds.DoneToken;
 import dev.milab.sql.tds.EnvChangeToken;
 import dev.milab.sql.tds.MessageToken;
-import dev.milab.sql.tds.NbcRowToken;
 import dev.milab.sql.tds.RowToken;
 import dev.milab.sql.tds.TdsResponseWriter;
 
@@ -47,18 +46,7 @@ final class TdsResultStream implements SqlResultSink {
 
     @Override
     public void row(Object[] values) {
-        boolean nulls = false;
-        for (Object v : values) {
-            if (v == null) {
-                nulls = true;
-                break;
-            }
-        }
-        if (nulls) {
-            NbcRowToken.write(writer.buffer(), columns, values);
-        } else {
-            RowToken.write(writer.buffer(), columns, values);
-        }
+        RowToken.write(writer.buffer(), columns, values);
         writer.spill();
     }
 

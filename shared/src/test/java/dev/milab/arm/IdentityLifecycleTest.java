@@ -82,12 +82,7 @@ class IdentityLifecycleTest {
         lab.createVirtualMachine(vm);
         ServicePrincipal after = lab.enableSystemAssignedIdentity(vm).systemAssigned();
 
-        assertThat(after.objectId()).isNotEqualTo(before.objectId());
-        assertThat(after.appId()).isNotEqualTo(before.appId());
-        Reply reply = token(vm, "");
-        assertThat(reply.status()).isEqualTo(200);
-        assertThat(reply.json().get("client_id").asText()).isEqualTo(after.appId());
-        assertIdentityNotFound(token(vm, "&client_id=" + before.appId()));
+        assertTheVmNowGetsTokensFor(vm, after, before);
     }
 
     @Test
@@ -105,13 +100,19 @@ class IdentityLifecycleTest {
 
         ServicePrincipal second = lab.enableSystemAssignedIdentity(vm).systemAssigned();
 
-        assertThat(second.objectId()).isNotEqualTo(first.objectId());
-        assertThat(second.appId()).isNotEqualTo(first.appId());
+        assertTheVmNowGetsTokensFor(vm, second, first);
+    }
+
+    /** {@code current} is a new principal, the VM's IMDS issues its tokens, and {@code old} is gone from it. */
+    private static void assertTheVmNowGetsTokensFor(String vm, ServicePrincipal current, ServicePrincipal old)
+        throws Exception {
+        assertThat(current.objectId()).isNotEqualTo(old.objectId());
+        assertThat(current.appId()).isNotEqualTo(old.appId());
         Reply reply = token(vm, "");
         assertThat(reply.status()).isEqualTo(200);
-        assertThat(reply.json().get("client_id").asText()).isEqualTo(second.appId());
-        assertThat(oid(reply)).isEqualTo(second.objectId());
-        assertIdentityNotFound(token(vm, "&client_id=" + first.appId()));
+        assertThat(reply.json().get("client_id").asText()).isEqualTo(current.appId());
+        assertThat(oid(reply)).isEqualTo(current.objectId());
+        assertIdentityNotFound(token(vm, "&client_id=" + old.appId()));
     }
 
     // ------------------------------------------------------------------------------------------ user-assigned

@@ -64,11 +64,8 @@ class ApplicationCredentialsIT {
     @Test
     void aCertificateInPemFormGetsAnAppTokenWithAppidacr2(@TempDir Path dir) throws Exception {
         Application app = lab.directory().registerApplication("cert-pem-app");
-        SelfSigned cert = SelfSigned.create("CN=cert-pem-app");
-        lab.directory().addClientCertificate(app.appId(), cert.certificate());
-        Path pem = dir.resolve("app.pem");
-        Files.writeString(pem, LabCertificateAuthority.Pem.encode("PRIVATE KEY", cert.keys().getPrivate().getEncoded())
-            + LabCertificateAuthority.Pem.encode("CERTIFICATE", cert.certificate().getEncoded()));
+        SelfSigned cert = SelfSigned.registeredFor(app);
+        Path pem = cert.writePem(dir.resolve("app.pem"));
 
         AccessToken token = new ClientCertificateCredentialBuilder().tenantId(lab.tenant().id()).clientId(app.appId())
             .pemCertificate(pem.toString()).build().getTokenSync(new TokenRequestContext().addScopes(VAULT_SCOPE));
@@ -82,8 +79,7 @@ class ApplicationCredentialsIT {
     @Test
     void aCertificateInAPkcs12FileGetsAnAppToken(@TempDir Path dir) throws Exception {
         Application app = lab.directory().registerApplication("cert-pfx-app");
-        SelfSigned cert = SelfSigned.create("CN=cert-pfx-app");
-        lab.directory().addClientCertificate(app.appId(), cert.certificate());
+        SelfSigned cert = SelfSigned.registeredFor(app);
         Path pfx = dir.resolve("app.pfx");
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
@@ -105,10 +101,7 @@ class ApplicationCredentialsIT {
     void aCertificateTheAppDoesNotHaveIsRefusedWithAadsts700027(@TempDir Path dir) throws Exception {
         Application app = lab.directory().registerApplication("cert-wrong-app");
         lab.directory().addClientCertificate(app.appId(), SelfSigned.create("CN=registered").certificate());
-        SelfSigned other = SelfSigned.create("CN=not-registered");
-        Path pem = dir.resolve("other.pem");
-        Files.writeString(pem, LabCertificateAuthority.Pem.encode("PRIVATE KEY", other.keys().getPrivate().getEncoded())
-            + LabCertificateAuthority.Pem.encode("CERTIFICATE", other.certificate().getEncoded()));
+        Path pem = SelfSigned.create("CN=not-registered").writePem(dir.resolve("other.pem"));
 
         assertThatThrownBy(() -> new ClientCertificateCredentialBuilder().tenantId(lab.tenant().id())
             .clientId(app.appId()).pemCertificate(pem.toString()).build()
@@ -179,6 +172,20 @@ class ApplicationCredentialsIT {
                 Date.from(now.plus(Duration.ofDays(365))), name, keys.getPublic())
                 .build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())));
             return new SelfSigned(keys, cert);
+        }
+
+        /** A new certificate named after the application, registered as one of its credentials. */
+        static SelfSigned registeredFor(Application app) throws Exception {
+            SelfSigned cert = create("CN=" + app.displayName());
+            lab.directory().addClientCertificate(app.appId(), cert.certificate());
+            return cert;
+        }
+
+        /** Private key and certificate in one PEM file, as {@code ClientCertificateCredential} reads it. */
+        Path writePem(Path file) throws Exception {
+            Files.writeString(file, LabCertificateAuthority.Pem.encode("PRIVATE KEY", keys.getPrivate().getEncoded())
+                + LabCertificateAuthority.Pem.encode("CERTIFICATE", certificate.getEncoded()));
+            return file;
         }
     }
 }

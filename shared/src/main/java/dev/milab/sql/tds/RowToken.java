@@ -5,12 +5,15 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * ROW (MS-TDS 2.2.7.20, token 0xD1): one value per column of the COLMETADATA before it, each as its TYPE_INFO
- * says ({@link TdsValues}), NULLs included.
+ * A row of a result, in the token SQL Server picks for it: ROW (MS-TDS 2.2.7.20, token 0xD1) when no value is
+ * NULL, one value per column of the COLMETADATA before it, each as its TYPE_INFO says ({@link TdsValues}); NBCROW
+ * (2.2.7.15, token 0xD2) when one is, a null bitmap (one bit per column, 1 = NULL, rounded up to whole bytes)
+ * followed by the values of the columns that are not NULL.
  */
 public record RowToken(List<ColMetadataToken.Column> columns, List<Object> values) implements ServerToken {
 
-    public static final int TYPE = 0xD1;
+    public static final int ROW = 0xD1;
+    public static final int NBCROW = 0xD2;
 
     public RowToken {
         columns = List.copyOf(columns);
@@ -19,7 +22,7 @@ public record RowToken(List<ColMetadataToken.Column> columns, List<Object> value
 
     @Override
     public int type() {
-        return TYPE;
+        return values.contains(null) ? NBCROW : ROW;
     }
 
     @Override
@@ -27,11 +30,31 @@ public record RowToken(List<ColMetadataToken.Column> columns, List<Object> value
         write(w, columns, values.toArray());
     }
 
-    /** Writes a ROW without making a token object (the result-set path). */
+    /** Writes a row without making a token object (the result-set path). */
     public static void write(TdsWriter w, List<ColMetadataToken.Column> columns, Object[] values) {
-        w.uint8(TYPE);
-        for (int i = 0; i < columns.size(); i++) {
-            TdsValues.write(w, columns.get(i).type(), values[i]);
+        int n = columns.size();
+        boolean nulls = false;
+        for (int i = 0; i < n && !nulls; i++) {
+            nulls = values[i] == null;
+        }
+        if (!nulls) {
+            w.uint8(ROW);
+        } else {
+            w.uint8(NBCROW);
+            for (int start = 0; start < n; start += 8) {
+                int bits = 0;
+                for (int i = start; i < Math.min(n, start + 8); i++) {
+                    if (values[i] == null) {
+                        bits |= 1 << (i - start);
+                    }
+                }
+                w.uint8(bits);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            if (values[i] != null) {
+                TdsValues.write(w, columns.get(i).type(), values[i]);
+            }
         }
     }
 }

@@ -7,7 +7,7 @@ import java.util.List;
  * Each implementation names its MS-TDS section.
  */
 public sealed interface ServerToken permits LoginAckToken, EnvChangeToken, MessageToken, DoneToken,
-    FeatureExtAckToken, FedAuthInfoToken, ColMetadataToken, RowToken, NbcRowToken, ReturnStatusToken, ReturnValueToken {
+    FeatureExtAckToken, FedAuthInfoToken, ColMetadataToken, RowToken, ReturnStatusToken, ReturnValueToken {
 
     /** The token's type byte. */
     int type();

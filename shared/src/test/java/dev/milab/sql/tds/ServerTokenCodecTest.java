@@ -101,7 +101,7 @@ class ServerTokenCodecTest {
     }
 
     @Test
-    void nbcRowLeavesNullsOutAndMarksThemInTheBitmap() {
+    void aRowWithNullsIsAnNbcRowThatLeavesThemOutAndMarksThemInTheBitmap() {
         List<ColMetadataToken.Column> columns = new ArrayList<>();
         for (int i = 0; i < 9; i++) {
             columns.add(new ColMetadataToken.Column("c" + i, TypeInfo.intN(1), 0));
@@ -109,7 +109,7 @@ class ServerTokenCodecTest {
         Object[] values = new Object[9];
         values[1] = (short) 7;
         values[8] = (short) 255;
-        assertThat(hex(new NbcRowToken(columns, Arrays.asList(values)))).isEqualTo("d2" + "fd" + "00"
+        assertThat(hex(new RowToken(columns, Arrays.asList(values)))).isEqualTo("d2" + "fd" + "00"
             + "0107" + "01ff");
     }
 
