@@ -58,7 +58,8 @@ public final class LabHttpServer implements AutoCloseable {
      * @param tls        null for plain HTTP
      * @param executor   the threads that run the handler
      * @param handler    the endpoint
-     * @param onRequest  called once per request after it is answered (for tracing); may be null
+     * @param onRequest  called once per request when the handler has answered, before the answer is sent, so a
+     *                   trace has the order clients see (for tracing); may be null; what it throws is ignored
      */
     public static LabHttpServer start(int port, SSLContext tls, ExecutorService executor, LabHttpHandler handler,
                                       Consumer<Exchange> onRequest) {
@@ -124,10 +125,14 @@ public final class LabHttpServer implements AutoCloseable {
                 response = LabHttpResponse.json(500, "{\"error\":{\"code\":\"InternalServerError\",\"message\":"
                     + Json.write("The lab failed to handle this request: " + e) + "}}");
             }
-            write(exchange, response);
             if (onRequest != null) {
-                onRequest.accept(new Exchange(request, response));
+                try {
+                    onRequest.accept(new Exchange(request, response));
+                } catch (RuntimeException e) {
+                    // tracing must never cost a client its answer
+                }
             }
+            write(exchange, response);
         } catch (IOException e) {
             // the client went away; nothing to answer
         }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import dev.milab.arm.ResourceGraph;
 import dev.milab.arm.ResourceIds;
@@ -65,6 +66,13 @@ public final class InstanceMetadataService implements LabHttpHandler {
 
     public InstanceMetadataService(VirtualMachine vm, ResourceGraph graph, TokenService tokens,
                                    ResourceApplications resources, LabSettings settings, Clock clock) {
+        this(vm, graph, tokens, resources, settings, clock, issued -> { });
+    }
+
+    /** As above; {@code onIssue} is told of each token this IMDS gets from Entra ID (not of cached answers). */
+    public InstanceMetadataService(VirtualMachine vm, ResourceGraph graph, TokenService tokens,
+                                   ResourceApplications resources, LabSettings settings, Clock clock,
+                                   Consumer<IssuedToken> onIssue) {
         this.resourceGroup = vm.resourceGroup();
         this.vmName = vm.name();
         this.lastKnown = vm;
@@ -73,7 +81,7 @@ public final class InstanceMetadataService implements LabHttpHandler {
         this.resources = resources;
         this.settings = settings;
         this.clock = clock;
-        this.tokenCache = new ManagedIdentityTokenCache(tokens, settings, clock);
+        this.tokenCache = new ManagedIdentityTokenCache(tokens, settings, clock, onIssue);
     }
 
     public String vmName() {

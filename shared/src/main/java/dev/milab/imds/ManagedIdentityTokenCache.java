@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import dev.milab.entra.IssuedToken;
 import dev.milab.entra.ServicePrincipal;
@@ -26,11 +27,22 @@ public final class ManagedIdentityTokenCache {
     private final LabSettings settings;
     private final Clock clock;
     private final Map<String, CachedToken> cache = new ConcurrentHashMap<>();
+    private final Consumer<IssuedToken> onIssue;
 
     public ManagedIdentityTokenCache(TokenService tokens, LabSettings settings, Clock clock) {
+        this(tokens, settings, clock, issued -> { });
+    }
+
+    /**
+     * @param onIssue told of each token the cache gets from the token service, not of those it answers from cache
+     *                (the lab's trace counts what Entra ID issued)
+     */
+    public ManagedIdentityTokenCache(TokenService tokens, LabSettings settings, Clock clock,
+                                     Consumer<IssuedToken> onIssue) {
         this.tokens = tokens;
         this.settings = settings;
         this.clock = clock;
+        this.onIssue = onIssue;
     }
 
     /** A token for {@code identity} and {@code resource}: the cached one while it is good, else a new one. */
@@ -43,10 +55,19 @@ public final class ManagedIdentityTokenCache {
             ? lifetime.dividedBy(2) : REFRESH_MARGIN;
         // The lifetime setting in force at issue is kept with the token: the token's own times cannot tell it,
         // since Entra ID back-dates iat and nbf.
-        return cache.compute(key, (k, cached) -> cached != null && cached.lifetime().equals(lifetime)
-            && cached.token().kid().equals(currentKid) && !now.isBefore(cached.token().notBefore())
-            && now.plus(margin).isBefore(cached.token().expiresOn())
-            ? cached : new CachedToken(tokens.issueManagedIdentityToken(identity, resource), lifetime)).token();
+        IssuedToken[] fresh = new IssuedToken[1];
+        IssuedToken token = cache.compute(key, (k, cached) -> {
+            if (cached != null && cached.lifetime().equals(lifetime) && cached.token().kid().equals(currentKid)
+                && !now.isBefore(cached.token().notBefore()) && now.plus(margin).isBefore(cached.token().expiresOn())) {
+                return cached;
+            }
+            fresh[0] = tokens.issueManagedIdentityToken(identity, resource);
+            return new CachedToken(fresh[0], lifetime);
+        }).token();
+        if (fresh[0] != null) {
+            onIssue.accept(fresh[0]);
+        }
+        return token;
     }
 
     /** Forgets every cached token, as an endpoint does when it restarts. */

@@ -59,6 +59,7 @@ import dev.milab.sql.AzureSql;
 import dev.milab.sql.EntraAdmin;
 import dev.milab.tls.LabCertificateAuthority;
 import dev.milab.tls.LabTls;
+import dev.milab.trace.Trace;
 
 /**
  * The lab's front door: starts Entra ID, the resource graph, one IMDS per VM and the HTTPS gateway for Azure's
@@ -85,6 +86,7 @@ public final class Lab implements AutoCloseable {
 
     private final LabClock clock = new LabClock();
     private final LabSettings settings = new LabSettings();
+    private final Trace trace = new Trace(clock);
     private final Tenant tenant;
     private final String subscriptionId;
     private final Directory directory;
@@ -118,6 +120,7 @@ public final class Lab implements AutoCloseable {
     private final int imdsPortBase;
     private final AtomicInteger nextImdsPort = new AtomicInteger();
     private final AzureSql sql;
+    private final HopRecorder hops;
     private volatile boolean closed;
 
     private final Map<String, ExternalIdentityProvider> identityProviders = new ConcurrentHashMap<>();
@@ -161,8 +164,11 @@ public final class Lab implements AutoCloseable {
         gatewayDispatcher.bind("*.vault.azure.net", new KeyVaultEndpoint(tenant, validator,
             name -> keyVaults.get(name.toLowerCase(java.util.Locale.ROOT)),
             rbac::isDataActionAllowed));
-        this.gateway = LabHttpServer.start(b.gatewayPort, tls.serverContext(), executor, gatewayDispatcher, null);
+        this.hops = new HopRecorder(trace, directory, adminApplication.appId());
+        this.gateway = LabHttpServer.start(b.gatewayPort, tls.serverContext(), executor, gatewayDispatcher,
+            hops::gatewayExchange);
         this.sql = new AzureSql(tenant, directory, validator, tls.serverContext(), b.sqlPort);
+        sql.onLogin(hops::sqlLogin);
         resources.addListener(new ResourceGraph.Listener() {
             @Override
             public void virtualMachineCreated(VirtualMachine vm) {
@@ -208,6 +214,14 @@ public final class Lab implements AutoCloseable {
 
     public LabSettings settings() {
         return settings;
+    }
+
+    /**
+     * Every hop this lab served, in order: VMs and hosts asking their identity endpoints, those getting tokens
+     * from Entra ID, calls to Entra ID, Resource Manager and Key Vault, and SQL logins, each with its caller.
+     */
+    public Trace trace() {
+        return trace;
     }
 
     public Tenant tenant() {
@@ -409,9 +423,11 @@ public final class Lab implements AutoCloseable {
      * {@code IMDS_ENDPOINT}, which is how MSAL recognises Arc.
      */
     public ServicePrincipal createArcServer(String name) {
-        return createHost(name, "Microsoft.HybridCompute/machines", identity -> {
+        String agent = "Arc agent (" + name + ")";
+        return createHost(name, "Microsoft.HybridCompute/machines", agent, identity -> {
             ArcIdentityEndpoint endpoint = new ArcIdentityEndpoint(name, () -> directory.byObjectId(identity.objectId()),
-                new ManagedIdentityTokenCache(tokens, settings, clock), resourceApplications, arcKeyDirectory, clock);
+                new ManagedIdentityTokenCache(tokens, settings, clock, hops.tokensIssuedBy(name, agent)),
+                resourceApplications, arcKeyDirectory, clock);
             return new HostEndpoint(endpoint, base -> Map.of("IDENTITY_ENDPOINT", base + InstanceMetadataService.TOKEN_PATH,
                 "IMDS_ENDPOINT", base), endpoint::close);
         });
@@ -422,11 +438,13 @@ public final class Lab implements AutoCloseable {
      * and {@code IDENTITY_HEADER}, as App Service and Functions give their apps.
      */
     public ServicePrincipal createAppServiceApp(String name) {
-        return createHost(name, "Microsoft.Web/sites", identity -> {
+        String platform = "App Service (" + name + ")";
+        return createHost(name, "Microsoft.Web/sites", platform, identity -> {
             String header = UUID.randomUUID().toString().toUpperCase(java.util.Locale.ROOT);
             AppServiceIdentityEndpoint endpoint = new AppServiceIdentityEndpoint(header,
                 () -> directory.byObjectId(identity.objectId()).map(List::of).orElse(List.of()),
-                new ManagedIdentityTokenCache(tokens, settings, clock), resourceApplications);
+                new ManagedIdentityTokenCache(tokens, settings, clock, hops.tokensIssuedBy(name, platform)),
+                resourceApplications);
             return new HostEndpoint(endpoint, base -> Map.of("IDENTITY_ENDPOINT", base + "/msi/token",
                 "IDENTITY_HEADER", header), () -> { });
         });
@@ -438,7 +456,8 @@ public final class Lab implements AutoCloseable {
                                 Runnable onClose) {
     }
 
-    private ServicePrincipal createHost(String name, String resourceType,
+    /** {@code endpointName}: the host's identity endpoint as the trace names it. */
+    private ServicePrincipal createHost(String name, String resourceType, String endpointName,
                                         java.util.function.Function<ServicePrincipal, HostEndpoint> endpoint) {
         return hosts.computeIfAbsent(name.toLowerCase(java.util.Locale.ROOT), k -> {
             String resourceId = ResourceIds.resourceGroup(subscriptionId, DEFAULT_RESOURCE_GROUP) + "/providers/"
@@ -446,7 +465,8 @@ public final class Lab implements AutoCloseable {
             ServicePrincipal identity = directory.createManagedIdentity(name,
                 ServicePrincipal.Kind.SYSTEM_ASSIGNED_MANAGED_IDENTITY, ResourceIds.tokenForm(resourceId));
             HostEndpoint e = endpoint.apply(identity);
-            LabHttpServer server = LabHttpServer.start(0, null, executor, e.handler(), null);
+            LabHttpServer server = LabHttpServer.start(0, null, executor, e.handler(),
+                hops.identityEndpoint(name, endpointName));
             return new ManagedHost(identity, server, e.settingsForBase().apply(server.baseUri().toString()),
                 e.onClose());
         }).identity();
@@ -569,10 +589,12 @@ public final class Lab implements AutoCloseable {
         }
         // A VM created again with the same name keeps the same IMDS address, like a VM's 169.254.169.254.
         imds.computeIfAbsent(vmKey(vm.resourceGroup(), vm.name()), k -> {
+            String endpoint = "IMDS (" + vm.name() + ")";
             InstanceMetadataService service = new InstanceMetadataService(vm, resources, tokens,
-                resourceApplications, settings, clock);
+                resourceApplications, settings, clock, hops.tokensIssuedBy(vm.name(), endpoint));
             int port = imdsPortBase == 0 ? 0 : imdsPortBase + nextImdsPort.incrementAndGet();
-            return new VmEndpoint(service, LabHttpServer.start(port, null, executor, service, null));
+            return new VmEndpoint(service, LabHttpServer.start(port, null, executor, service,
+                hops.identityEndpoint(vm.name(), endpoint)));
         });
     }
 

@@ -36,6 +36,7 @@ public final class VmProcess implements AutoCloseable {
     private final String vmName;
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final Object arrived = new Object();
     private final Thread pump;
 
     private VmProcess(String vmName, Process process, PrintStream echo) {
@@ -117,6 +118,49 @@ public final class VmProcess implements AutoCloseable {
         }
     }
 
+    /** Sends one line to the program's standard input. */
+    public void send(String line) {
+        try {
+            var in = process.getOutputStream();
+            in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("The program on " + vmName + " no longer reads its input", e);
+        }
+    }
+
+    /**
+     * Waits until the program prints a line starting with {@code prefix} at or after line {@code from}; returns its
+     * index, or -1 if the program ended or the time ran out first.
+     */
+    public int awaitLine(int from, String prefix, long timeout, TimeUnit unit) {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        synchronized (arrived) {
+            while (true) {
+                for (int i = from; i < lines.size(); i++) {
+                    if (lines.get(i).startsWith(prefix)) {
+                        return i;
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || (!pump.isAlive() && !process.isAlive())) {
+                    return -1;
+                }
+                try {
+                    arrived.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 200)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return -1;
+                }
+            }
+        }
+    }
+
+    /** Whether the program is still running. */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** Every line the program printed so far (stdout and stderr), without the prefix. */
     public List<String> output() {
         return List.copyOf(lines);
@@ -131,7 +175,10 @@ public final class VmProcess implements AutoCloseable {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
-                lines.add(line);
+                synchronized (arrived) {
+                    lines.add(line);
+                    arrived.notifyAll();
+                }
                 if (echo != null) {
                     echo.println("[" + vmName + "] " + line);
                 }

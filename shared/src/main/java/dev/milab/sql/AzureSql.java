@@ -32,6 +32,7 @@ public final class AzureSql implements AutoCloseable {
     private final Map<String, SqlServer> servers = new ConcurrentHashMap<>();
     private final TdsEndpoint endpoint;
     private final TsqlEngine engine;
+    private volatile Consumer<LoginAttempt> loginListener;
 
     /**
      * Starts the endpoint on 127.0.0.1.
@@ -92,11 +93,37 @@ public final class AzureSql implements AutoCloseable {
     }
 
     /**
+     * Closes every open client connection, as Azure SQL does when it moves a database to another node (a
+     * reconfiguration or failover, which Microsoft documents as a transient fault clients must retry). Pools notice
+     * on their next validation and log in again. Returns how many connections were closed.
+     */
+    public int dropConnections() {
+        return endpoint.dropConnections();
+    }
+
+    /**
      * Calls {@code tap} with every whole message a client sends (PRELOGIN, LOGIN7, token, batches), as the server
      * sees it after TLS; null removes it. Messages hold what clients send, passwords and tokens included.
      */
     public void tapClientMessages(Consumer<TdsMessage> tap) {
         endpoint.tapClientMessages(tap);
+    }
+
+    /** Calls {@code listener} with every login decision, before the client hears it; null removes it. */
+    public void onLogin(Consumer<LoginAttempt> listener) {
+        this.loginListener = listener;
+    }
+
+    /** Tells the login listener, if any; what it throws does not change the login. */
+    void loginDecided(LoginAttempt attempt) {
+        Consumer<LoginAttempt> listener = loginListener;
+        if (listener != null) {
+            try {
+                listener.accept(attempt);
+            } catch (RuntimeException e) {
+                // a watcher's failure must not fail the client's login
+            }
+        }
     }
 
     public SqlAuthenticator authenticator() {

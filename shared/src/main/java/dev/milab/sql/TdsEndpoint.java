@@ -114,6 +114,16 @@ final class TdsEndpoint implements AutoCloseable {
         return open.size();
     }
 
+    /** Closes every client connection; the listener keeps accepting new ones. */
+    int dropConnections() {
+        int dropped = 0;
+        for (Socket socket : open) {
+            closeQuietly(socket);
+            dropped++;
+        }
+        return dropped;
+    }
+
     private void acceptLoop() {
         while (!closed) {
             Socket socket;

@@ -251,7 +251,9 @@ public final class TdsSession implements AutoCloseable {
         int negotiated = negotiatedPacketSize();
         Optional<SqlServer> target = service.resolveServer(login.serverName(), sniHost, login.database());
         if (target.isEmpty()) {
-            return fail(List.of(AzureSqlErrors.cannotOpenServer(login.serverName())), null);
+            LoginResult.Failure unknown = LoginResult.Failure.of(AzureSqlErrors.cannotOpenServer(login.serverName()));
+            decided(unknown, fedAuth.map(FedAuthFeature::token).orElse(null));
+            return fail(unknown.errors(), null);
         }
         server = target.get();
         if (fedAuth.isPresent() && fedAuth.get().library() == FedAuthFeature.LIBRARY_MSAL) {
@@ -269,14 +271,22 @@ public final class TdsSession implements AutoCloseable {
             result = service.authenticator().withPassword(server, login.database(), login.userName(),
                 login.password());
         }
-        return complete(result, fedAuth.isPresent(), negotiated);
+        return complete(decided(result, fedAuth.map(FedAuthFeature::token).orElse(null)), fedAuth.isPresent(),
+            negotiated);
     }
 
     private Reply onFedAuthToken(byte[] payload) throws TdsProtocolException {
         FedAuthTokenMessage message = FedAuthTokenMessage.decode(payload);
         int negotiated = negotiatedPacketSize();
-        return complete(service.authenticator().withToken(server, login.database(), message.token()), true,
-            negotiated);
+        return complete(decided(service.authenticator().withToken(server, login.database(), message.token()),
+            message.token()), true, negotiated);
+    }
+
+    /** Tells the service's login listener how this login went, before the client hears it. */
+    private LoginResult decided(LoginResult result, String token) {
+        service.loginDecided(new LoginAttempt(server != null ? server.name() : login.serverName(),
+            login.database() == null ? "" : login.database(), token, result));
+        return result;
     }
 
     private Reply complete(LoginResult result, boolean fedAuth, int negotiatedPacketSize) {

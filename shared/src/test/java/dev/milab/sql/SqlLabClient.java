@@ -15,13 +15,13 @@ import dev.milab.lab.Lab;
  * server named as an instance (LOGIN7 carries it), the lab CA as trust store, and Azure's host name for the
  * certificate check. Everything else is what a learner writes for Azure.
  */
-final class SqlLabClient {
+public final class SqlLabClient {
 
     private SqlLabClient() {
     }
 
     /** A data source for {@code server}/{@code database}; {@code strict} picks TDS 8.0, else TDS 7.4. */
-    static SQLServerDataSource dataSource(Lab lab, String server, String database, boolean strict) {
+    public static SQLServerDataSource dataSource(Lab lab, String server, String database, boolean strict) {
         SQLServerDataSource ds = new SQLServerDataSource();
         ds.setServerName("127.0.0.1");
         ds.setInstanceName(server);

@@ -1,0 +1,115 @@
+package dev.milab.trace;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Renders hops for people: as a Mermaid sequence diagram (a request is {@code ->>}, its answer {@code -->>}, or
+ * {@code --x} when refused) and as plain text, one line per hop.
+ *
+ * <p>A hop that the callee of the next hop made while serving it (IMDS getting a token from Entra ID while the VM
+ * waits) is recorded first, since it was answered first; the diagram draws it inside the next hop, where it
+ * happened.
+ */
+public final class SequenceDiagram {
+
+    private SequenceDiagram() {
+    }
+
+    /**
+     * A Mermaid {@code sequenceDiagram}: participants in order of first appearance, then each hop's request and
+     * answer. Text is escaped with Mermaid's entity codes, so no hop can end a statement or start a comment.
+     */
+    public static String mermaid(List<Hop> hops) {
+        List<Arrow> arrows = arrows(hops);
+        Map<String, String> ids = new LinkedHashMap<>();
+        for (Arrow a : arrows) {
+            ids.computeIfAbsent(a.from(), k -> "P" + (ids.size() + 1));
+            ids.computeIfAbsent(a.to(), k -> "P" + (ids.size() + 1));
+        }
+        StringBuilder out = new StringBuilder("sequenceDiagram\n");
+        ids.forEach((name, id) -> out.append("  participant ").append(id).append(" as ").append(escape(name))
+            .append('\n'));
+        for (Arrow a : arrows) {
+            out.append("  ").append(ids.get(a.from())).append(a.line()).append(ids.get(a.to())).append(": ")
+                .append(escape(a.text())).append('\n');
+        }
+        return out.toString();
+    }
+
+    /**
+     * One line per hop, in the order recorded, numbered by sequence:
+     * {@code "  3. vm1 -> IMDS (vm1): GET token ... -> 200 token for vm1"}.
+     */
+    public static String plainText(List<Hop> hops) {
+        StringBuilder out = new StringBuilder();
+        for (Hop h : hops) {
+            out.append(String.format("%3d. ", h.sequence())).append(oneLine(h.from())).append(" -> ")
+                .append(oneLine(h.to())).append(": ").append(oneLine(h.request())).append(" -> ")
+                .append(oneLine(h.outcome())).append('\n');
+        }
+        return out.toString();
+    }
+
+    /** One drawn arrow: a request or an answer. */
+    private record Arrow(String from, String line, String to, String text) {
+    }
+
+    private static List<Arrow> arrows(List<Hop> hops) {
+        List<Arrow> arrows = new ArrayList<>();
+        for (int i = 0; i < hops.size(); i++) {
+            Hop hop = hops.get(i);
+            Hop next = i + 1 < hops.size() ? hops.get(i + 1) : null;
+            if (next != null && madeWhileServing(hop, next)) {
+                arrows.add(request(next));
+                arrows.add(request(hop));
+                arrows.add(answer(hop));
+                arrows.add(answer(next));
+                i++;
+            } else {
+                arrows.add(request(hop));
+                arrows.add(answer(hop));
+            }
+        }
+        return arrows;
+    }
+
+    /** The callee of {@code outer} made {@code inner} (and not back to its own caller). */
+    private static boolean madeWhileServing(Hop inner, Hop outer) {
+        return inner.from().equals(outer.to()) && !inner.to().equals(outer.from());
+    }
+
+    private static Arrow request(Hop h) {
+        return new Arrow(h.from(), "->>", h.to(), h.request());
+    }
+
+    private static Arrow answer(Hop h) {
+        return new Arrow(h.to(), h.ok() ? "-->>" : "--x", h.from(), h.outcome());
+    }
+
+    /**
+     * Mermaid text: {@code #} and {@code ;} as entity codes (Mermaid reads {@code #59;} as ';'), {@code <} and
+     * {@code >} too so nothing reads as HTML, and line breaks as spaces.
+     */
+    static String escape(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 8);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '#' -> out.append("#35;");
+                case ';' -> out.append("#59;");
+                case '<' -> out.append("#60;");
+                case '>' -> out.append("#62;");
+                case '\n', '\r', '\t' -> out.append(' ');
+                default -> out.append(c);
+            }
+        }
+        return out.toString().strip();
+    }
+
+    private static String oneLine(String text) {
+        return text.replace('\r', ' ').replace('\n', ' ');
+    }
+}
