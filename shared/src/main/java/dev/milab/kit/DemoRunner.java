@@ -148,8 +148,10 @@ public final class DemoRunner {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write " + file, e);
         }
+        Path shown = file.toAbsolutePath().normalize();
+        Path here = Path.of("").toAbsolutePath();
         narrator.plain("What went over the wire (" + hops.size() + " hops; as a Mermaid sequence diagram in "
-            + file + "):");
+            + (shown.startsWith(here) ? here.relativize(shown) : shown) + "):");
         narrator.plain(plain);
     }
 }

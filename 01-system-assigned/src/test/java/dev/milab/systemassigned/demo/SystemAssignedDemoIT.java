@@ -1,0 +1,88 @@
+package dev.milab.systemassigned.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.milab.kit.DemoRunner;
+import dev.milab.kit.Transcript;
+
+/**
+ * The whole of demo 01 against the lab, as a learner runs it: every step's outcome, and the module README's
+ * expected output and sequence diagram, which must fit this run.
+ */
+class SystemAssignedDemoIT {
+
+    static int exitCode;
+    static String output;
+    static String readme;
+    static String diagram;
+
+    @BeforeAll
+    static void runTheDemo() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Path out = Path.of("target");
+        try (PrintStream print = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            exitCode = new DemoRunner(SystemAssignedDemo.NAME, SystemAssignedDemo.TITLE, SystemAssignedDemo.SUBTITLE)
+                .out(print).run(new String[] {"--no-color", "--out", out.toString()}, SystemAssignedDemo::create);
+        }
+        output = bytes.toString(StandardCharsets.UTF_8);
+        System.out.println(output);
+        readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
+        diagram = Files.readString(out.resolve(SystemAssignedDemo.NAME + "-sequence.md"), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void everyStepSeesWhatAzureDoes() {
+        assertThat(exitCode).as(output).isZero();
+        assertThat(output).doesNotContain("FAILED").contains("Done: 10 steps");
+    }
+
+    @Test
+    void theTokenIsRefusedUntilADatabaseUserExistsAndContributorDoesNotHelp() {
+        assertThat(output).containsSubsequence(
+            "ok  SQL1 refuses the login with error 18456",
+            "ok  Resource Manager answers 403 AuthorizationFailed",
+            "ok  VM1 now reads SQL1's settings through Resource Manager",
+            "ok  and the database login still fails with 18456",
+            "ok  VM1 signs in as the database user vm1 and reads 3 orders",
+            "ok  the connection-string login works too");
+    }
+
+    @Test
+    void tokensRenewWithoutCodeAndTheIdentityDiesWithItsVm() {
+        assertThat(output).containsSubsequence(
+            "ok  new connections kept logging in with new tokens after the first one expired",
+            "ok  it fails: there is no managed identity here to get a token from",
+            "ok  the developer's own sign-in reads the orders",
+            "ok  its service principal is gone from Entra ID",
+            "ok  a token issued before the deletion still logs in",
+            "ok  after exp (and 5 minutes' clock skew) it is refused",
+            "ok  a new identity, which the orphaned database user does not let in (18456)",
+            "ok  and the name is taken by the orphan");
+    }
+
+    @Test
+    void theReadmesExpectedOutputIsWhatARunPrints() {
+        String expected = Transcript.fencedBlockAfter(readme, "<!-- output -->");
+        assertThat(Transcript.mismatch(expected, output)).as("README.md's expected output differs from this run:\n"
+            + Transcript.mask(output)).isEmpty();
+    }
+
+    @Test
+    void theReadmesSequenceDiagramHasTheParticipantsOfARealRun() {
+        List<String> participants = diagram.lines().filter(l -> l.strip().startsWith("participant ")).toList();
+        List<String> inReadme = Transcript.fencedBlockAfter(readme, "<!-- sequence -->").lines()
+            .filter(l -> l.strip().startsWith("participant ")).toList();
+        assertThat(participants).isNotEmpty();
+        assertThat(inReadme).isEqualTo(participants);
+    }
+}
