@@ -15,7 +15,9 @@ import java.util.Arrays;
  * each program the shell prints {@value #END} and the exit code.
  *
  * <p>One JVM per machine for a whole demo keeps what a long-running process on the VM keeps (azure-identity's token
- * cache) and costs the JVM's start once instead of once per program.
+ * cache) and costs the JVM's start once instead of once per program. Arguments name classes to load and initialise
+ * in the background while the shell waits for its first program (the JDK's TLS context is made then too), so that
+ * the first program does not pay for all of its libraries' class loading.
  */
 public final class MachineShell {
 
@@ -26,6 +28,12 @@ public final class MachineShell {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0) {
+            Thread preload = new Thread(() -> preload(args), "machine-preload");
+            preload.setDaemon(true);
+            preload.setPriority(Thread.MIN_PRIORITY);
+            preload.start();
+        }
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         System.out.println(END + " 0 ready");
         String line;
@@ -43,6 +51,21 @@ public final class MachineShell {
             }
             System.out.flush();
             System.out.println(END + " " + code);
+        }
+    }
+
+    private static void preload(String[] classNames) {
+        for (String name : classNames) {
+            try {
+                Class.forName(name, true, MachineShell.class.getClassLoader());
+            } catch (ReflectiveOperationException | LinkageError e) {
+                // only a head start: the program loads what it needs anyway
+            }
+        }
+        try {
+            javax.net.ssl.SSLContext.getDefault().createSSLEngine();
+        } catch (java.security.GeneralSecurityException e) {
+            // as above
         }
     }
 

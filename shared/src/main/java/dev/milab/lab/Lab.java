@@ -167,7 +167,8 @@ public final class Lab implements AutoCloseable {
         this.hops = new HopRecorder(trace, directory, adminApplication.appId());
         this.gateway = LabHttpServer.start(b.gatewayPort, tls.serverContext(), executor, gatewayDispatcher,
             hops::gatewayExchange);
-        this.sql = new AzureSql(tenant, directory, validator, tls.serverContext(), b.sqlPort);
+        this.sql = new AzureSql(tenant, directory, validator, tls.serverContext(), b.sqlPort,
+            settings::sqlIdleSessionTimeout);
         sql.onLogin(hops::sqlLogin);
         resources.addListener(new ResourceGraph.Listener() {
             @Override

@@ -17,6 +17,7 @@ public final class LabSettings {
     private volatile int imdsConcurrentRequests = 5;
     private volatile Duration applicationTokenLifetime = Duration.ofHours(1);
     private volatile Duration roleAssignmentPropagationDelay = Duration.ZERO;
+    private volatile Duration sqlIdleSessionTimeout = Duration.ofMinutes(30);
 
     /**
      * Lifetime of tokens from the client-credentials grant (Entra ID issues them for 60 to 90 minutes; the lab
@@ -44,6 +45,23 @@ public final class LabSettings {
 
     public LabSettings roleAssignmentPropagationDelay(Duration delay) {
         this.roleAssignmentPropagationDelay = nonNegative(delay);
+        return this;
+    }
+
+    /**
+     * How long Azure SQL keeps a logged-in connection that sends nothing: Azure SQL's gateway closes idle connections
+     * after 30 minutes. A demo shortens it so that a pool has to log in again between two uses; it applies to
+     * connections that log in after the change.
+     */
+    public Duration sqlIdleSessionTimeout() {
+        return sqlIdleSessionTimeout;
+    }
+
+    public LabSettings sqlIdleSessionTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("An idle timeout must be positive");
+        }
+        this.sqlIdleSessionTimeout = timeout;
         return this;
     }
 

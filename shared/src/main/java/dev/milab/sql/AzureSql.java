@@ -1,5 +1,6 @@
 package dev.milab.sql;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -7,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
 
@@ -32,14 +34,19 @@ public final class AzureSql implements AutoCloseable {
     private final Map<String, SqlServer> servers = new ConcurrentHashMap<>();
     private final TdsEndpoint endpoint;
     private final TsqlEngine engine;
+    private final Supplier<Duration> idleSessionTimeout;
     private volatile Consumer<LoginAttempt> loginListener;
 
     /**
      * Starts the endpoint on 127.0.0.1.
      *
-     * @param port 0 for a free port
+     * @param port               0 for a free port
+     * @param idleSessionTimeout how long a logged-in connection may stay silent, read at each login (Azure SQL's
+     *                           gateway allows 30 minutes)
      */
-    public AzureSql(Tenant tenant, Directory directory, TokenValidator validator, SSLContext tls, int port) {
+    public AzureSql(Tenant tenant, Directory directory, TokenValidator validator, SSLContext tls, int port,
+                    Supplier<Duration> idleSessionTimeout) {
+        this.idleSessionTimeout = idleSessionTimeout;
         this.tenant = tenant;
         this.authenticator = new SqlAuthenticator(validator);
         this.engine = new TsqlEngine(directory);
@@ -82,6 +89,11 @@ public final class AzureSql implements AutoCloseable {
         return List.copyOf(servers.values());
     }
 
+    /** How long a logged-in connection may stay silent before the server closes it. */
+    Duration idleSessionTimeout() {
+        return idleSessionTimeout.get();
+    }
+
     /** The TDS endpoint's port on 127.0.0.1. */
     public int port() {
         return endpoint.port();
@@ -90,15 +102,6 @@ public final class AzureSql implements AutoCloseable {
     /** Number of connections open right now (for tests that check nothing leaks). */
     public int openConnections() {
         return endpoint.openConnections();
-    }
-
-    /**
-     * Closes every open client connection, as Azure SQL does when it moves a database to another node (a
-     * reconfiguration or failover, which Microsoft documents as a transient fault clients must retry). Pools notice
-     * on their next validation and log in again. Returns how many connections were closed.
-     */
-    public int dropConnections() {
-        return endpoint.dropConnections();
     }
 
     /**

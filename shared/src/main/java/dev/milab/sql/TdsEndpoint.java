@@ -51,8 +51,6 @@ final class TdsEndpoint implements AutoCloseable {
     static final int MAX_CONNECTIONS = 256;
     /** Time a client has for each step before it is logged in (mssql-jdbc's login timeout is 30 s by default). */
     static final int LOGIN_STEP_TIMEOUT_MILLIS = 30_000;
-    /** Azure SQL ends idle sessions after 30 minutes. */
-    static final int IDLE_TIMEOUT_MILLIS = 30 * 60_000;
     static final String ALPN_TDS_8 = "tds/8.0";
 
     private final ServerSocket listener;
@@ -112,16 +110,6 @@ final class TdsEndpoint implements AutoCloseable {
 
     int openConnections() {
         return open.size();
-    }
-
-    /** Closes every client connection; the listener keeps accepting new ones. */
-    int dropConnections() {
-        int dropped = 0;
-        for (Socket socket : open) {
-            closeQuietly(socket);
-            dropped++;
-        }
-        return dropped;
     }
 
     private void acceptLoop() {
@@ -212,7 +200,7 @@ final class TdsEndpoint implements AutoCloseable {
                     session.tlsEstablished(sniHost(ssl.getSession()));
                 }
                 if (session.state() == TdsSession.State.LOGGED_IN) {
-                    socket.setSoTimeout(IDLE_TIMEOUT_MILLIS);
+                    socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, service.idleSessionTimeout().toMillis()));
                     Closeable toClose = channel;
                     new RequestPump(session, in, out, TdsEndpoint::readMessage, () -> clientMessageTap, () -> {
                         closeQuietly(toClose);

@@ -66,14 +66,23 @@ public record AppConfig(String sqlUrl, Authentication authentication, Credential
             throw new IllegalArgumentException("sql.url is missing");
         }
         return new AppConfig(url.trim(),
-            Authentication.valueOf(enumName(p.getProperty("sql.authentication", "managed-identity"))),
-            Credential.valueOf(enumName(p.getProperty("azure.credential", "managed-identity"))),
+            choice(Authentication.class, "sql.authentication", p.getProperty("sql.authentication", "managed-identity")),
+            choice(Credential.class, "azure.credential", p.getProperty("azure.credential", "managed-identity")),
             nonBlank(p.getProperty("azure.client-id")), nonBlank(p.getProperty("sql.user")),
             nonBlank(p.getProperty("sql.password")));
     }
 
-    private static String enumName(String value) {
-        return value.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+    private static <E extends Enum<E>> E choice(Class<E> type, String key, String value) {
+        try {
+            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            StringBuilder allowed = new StringBuilder();
+            for (E option : type.getEnumConstants()) {
+                allowed.append(allowed.length() == 0 ? "" : ", ").append(option.name().toLowerCase(Locale.ROOT)
+                    .replace('_', '-'));
+            }
+            throw new IllegalArgumentException(key + " is one of " + allowed + ", not '" + value.trim() + "'");
+        }
     }
 
     private static Optional<String> nonBlank(String value) {

@@ -50,14 +50,20 @@ final class LabWiring implements AutoCloseable {
             + ";loginTimeout=15";
     }
 
+    /** What a machine's JVM loads while it waits for its first program: the app's libraries. */
+    private static final List<String> PRELOAD = List.of("com.microsoft.sqlserver.jdbc.SQLServerDataSource",
+        "com.microsoft.sqlserver.jdbc.SQLServerConnection", "com.zaxxer.hikari.HikariDataSource",
+        "com.azure.identity.ManagedIdentityCredentialBuilder", "com.azure.identity.DefaultAzureCredentialBuilder",
+        "com.microsoft.aad.msal4j.ManagedIdentityApplication", "dev.milab.systemassigned.app.OrdersApp");
+
     /** Starts a JVM "on" a VM: its IMDS, Azure's host names routed to the lab. */
     Machine startVm(String vmName) {
-        return new Machine(vmName, lab.launchOnVm(vmName, MachineShell.class.getName(), List.of(), null));
+        return new Machine(vmName, lab.launchOnVm(vmName, MachineShell.class.getName(), PRELOAD, null));
     }
 
     /** Starts a JVM on a laptop outside Azure, with {@code settings} (for example a developer's sign-in). */
     Machine startLaptop(String name, Map<String, String> settings) {
-        return new Machine(name, lab.launchOffAzure(name, settings, MachineShell.class.getName(), List.of(), null));
+        return new Machine(name, lab.launchOffAzure(name, settings, MachineShell.class.getName(), PRELOAD, null));
     }
 
     /** A file on a machine's "disk" (a folder of this run). */
