@@ -7,14 +7,18 @@ import java.util.regex.Pattern;
 
 /**
  * Compares a README's "output you will see" with a real run, so the documentation cannot drift. The README's text
- * is a template: {@code <id>} stands for a GUID, {@code <port>} and {@code <n>} for a number, {@code <time>} for a
- * UTC time, {@code <…>} for anything on the rest of the line, and a line of just {@code …} for any number of lines.
+ * is a template: {@code <id>} stands for a GUID (with or without dashes), {@code <port>} and {@code <n>} for a
+ * number, {@code <time>} for a UTC time, {@code <…>} for anything on the rest of the line, and a line of just
+ * {@code …} for any number of lines.
  * {@link #mask} turns a real run into such a template.
  */
 public final class Transcript {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("<id>|<port>|<n>|<time>|<…>");
-    private static final Pattern GUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    /** A GUID, with its dashes or without (Resource Manager writes some ids as 32 hex digits). */
+    private static final String GUID_REGEX = "(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}"
+        + "-[0-9a-fA-F]{12}|\\b[0-9a-fA-F]{32}\\b)";
+    private static final Pattern GUID = Pattern.compile(GUID_REGEX);
     private static final Pattern TIME = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z");
     private static final Pattern PORT = Pattern.compile("127\\.0\\.0\\.1:\\d+");
     private static final Pattern EPOCH = Pattern.compile("\\b1\\d{9}\\b");
@@ -75,7 +79,7 @@ public final class Transcript {
         while (m.find()) {
             regex.append(Pattern.quote(template.substring(last, m.start())));
             regex.append(switch (m.group()) {
-                case "<id>" -> "[0-9a-fA-F-]{36}";
+                case "<id>" -> GUID_REGEX;
                 case "<port>", "<n>" -> "\\d+(\\.\\d+)?";
                 case "<time>" -> "[0-9T:.\\-]+Z";
                 default -> ".*";

@@ -1,9 +1,12 @@
 package dev.milab.trace;
 
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Renders hops for people: as a Mermaid sequence diagram (a request is {@code ->>}, its answer {@code -->>}, or
@@ -19,15 +22,27 @@ public final class SequenceDiagram {
     }
 
     /**
-     * A Mermaid {@code sequenceDiagram}: participants in order of first appearance, then each hop's request and
-     * answer. Text is escaped with Mermaid's entity codes, so no hop can end a statement or start a comment.
+     * A Mermaid {@code sequenceDiagram}: participants from left to right as callers (machines that only ask), then
+     * go-betweens (a VM's IMDS, which is asked and asks Entra ID), then services (only asked), each group in natural
+     * order of names ({@code vm2} before {@code vm10}), so the same run always draws the same columns; then each
+     * hop's request and answer. Text is escaped with Mermaid's entity codes, so no hop can end a statement or start
+     * a comment.
      */
     public static String mermaid(List<Hop> hops) {
         List<Arrow> arrows = arrows(hops);
+        Set<String> callers = new HashSet<>();
+        Set<String> called = new HashSet<>();
+        for (Hop h : hops) {
+            callers.add(h.from());
+            called.add(h.to());
+        }
+        List<String> names = new ArrayList<>(callers);
+        called.stream().filter(n -> !callers.contains(n)).forEach(names::add);
+        names.sort(Comparator.comparingInt((String n) -> !called.contains(n) ? 0 : callers.contains(n) ? 1 : 2)
+            .thenComparing(SequenceDiagram::naturalKey));
         Map<String, String> ids = new LinkedHashMap<>();
-        for (Arrow a : arrows) {
-            ids.computeIfAbsent(a.from(), k -> "P" + (ids.size() + 1));
-            ids.computeIfAbsent(a.to(), k -> "P" + (ids.size() + 1));
+        for (String name : names) {
+            ids.put(name, "P" + (ids.size() + 1));
         }
         StringBuilder out = new StringBuilder("sequenceDiagram\n");
         ids.forEach((name, id) -> out.append("  participant ").append(id).append(" as ").append(escape(name))
@@ -52,6 +67,21 @@ public final class SequenceDiagram {
         }
         return out.toString();
     }
+
+    /** A name with each run of digits padded, so that numbers sort by value; case-insensitive. */
+    private static String naturalKey(String name) {
+        StringBuilder key = new StringBuilder();
+        java.util.regex.Matcher m = DIGITS.matcher(name.toLowerCase(java.util.Locale.ROOT));
+        int last = 0;
+        while (m.find()) {
+            key.append(name.toLowerCase(java.util.Locale.ROOT), last, m.start());
+            key.append("0".repeat(Math.max(0, 10 - m.group().length()))).append(m.group());
+            last = m.end();
+        }
+        return key.append(name.toLowerCase(java.util.Locale.ROOT).substring(last)).toString();
+    }
+
+    private static final java.util.regex.Pattern DIGITS = java.util.regex.Pattern.compile("\\d+");
 
     /** One drawn arrow: a request or an answer. */
     private record Arrow(String from, String line, String to, String text) {

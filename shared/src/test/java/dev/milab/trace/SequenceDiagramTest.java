@@ -16,19 +16,24 @@ class SequenceDiagramTest {
     }
 
     @Test
-    void participantsAreDeclaredInTheOrderTheyFirstAppear() {
+    void callersComeFirstThenGoBetweensThenServicesEachInNaturalOrder() {
         String diagram = SequenceDiagram.mermaid(List.of(
             hop("workstation", "Entra ID", "POST /token (client_credentials)", "200 token for milab-admin", true),
             hop("workstation", "Resource Manager", "GET …/servers/sql1", "200", true),
-            hop("vm1", "sql1", "login (db1)", "logged in as vm1", true)));
+            hop("vm10", "sql1", "login (db1)", "logged in as vm10", true),
+            hop("vm2", "IMDS (vm2)", "GET token", "200 token for vm2", true),
+            hop("IMDS (vm2)", "Entra ID", "issue token for vm2", "token issued", true),
+            hop("vm2", "sql1", "login (db1)", "logged in as vm2", true)));
 
         assertThat(diagram).startsWith("""
             sequenceDiagram
-              participant P1 as workstation
-              participant P2 as Entra ID
-              participant P3 as Resource Manager
-              participant P4 as vm1
-              participant P5 as sql1
+              participant P1 as vm2
+              participant P2 as vm10
+              participant P3 as workstation
+              participant P4 as IMDS (vm2)
+              participant P5 as Entra ID
+              participant P6 as Resource Manager
+              participant P7 as sql1
             """);
     }
 

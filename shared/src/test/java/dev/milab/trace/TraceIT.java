@@ -153,7 +153,8 @@ class TraceIT {
             assertThat(h.ok()).isFalse();
             assertThat(h.identity()).isEqualTo(STRANGER);
         });
-        assertThat(SequenceDiagram.mermaid(logins)).contains("participant P1 as " + VM,
+        // callers first, in natural order (trace-stranger-vm, trace-vm), then the server
+        assertThat(SequenceDiagram.mermaid(logins)).contains("participant P2 as " + VM, "participant P3 as " + SERVER,
             "--xP", ": 18456 Login failed for user '#60;token-identified principal#62;'");
     }
 

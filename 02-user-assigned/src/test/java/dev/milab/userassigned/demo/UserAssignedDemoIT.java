@@ -1,0 +1,106 @@
+package dev.milab.userassigned.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.milab.kit.DemoRunner;
+import dev.milab.kit.Transcript;
+
+/**
+ * The whole demo against the lab, as a learner runs it: every step's expected outcome seen, exit code 0, the
+ * sequence diagram written, and the README's expected output still true.
+ */
+class UserAssignedDemoIT {
+
+    private static int exitCode;
+    private static String output;
+
+    @BeforeAll
+    static void runTheDemo() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            exitCode = new DemoRunner(UserAssignedDemo.NAME, UserAssignedDemo.TITLE, UserAssignedDemo.SUBTITLE)
+                .out(out).run(new String[] {"--no-color", "--out", "target"}, UserAssignedDemo::create);
+        }
+        output = bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void theDemoSeesEveryExpectedOutcomeAndExitsWithZero() {
+        assertThat(exitCode).as(output).isZero();
+        assertThat(output).contains("Done: 8 steps, ");
+    }
+
+    @Test
+    void allFiveVmsLogInAsTheOneIdentity() {
+        assertThat(output)
+            .contains("ok  all five sign in as the database user MyUserIdentity and read 3 items")
+            .contains("ok  five tokens, one oid, and xms_mirid names the identity, not a VM")
+            .contains("ok  the connection-string login works too");
+        for (String vm : LabWiring.VMS) {
+            assertThat(output).contains("    " + vm + ">        Signed in to Azure SQL as ");
+        }
+    }
+
+    @Test
+    void thePitfallsShowAzuresOwnMessages() {
+        assertThat(output)
+            .contains("400 PrincipalNotFound")
+            .contains("If you are creating this principal and then immediately assigning a role, this error might be"
+                + " related to a replication delay")
+            .contains("principalType=ServicePrincipal")
+            .contains("vm2>        Cannot read stock: no token: " + UserAssignedDemo.MULTIPLE_IDENTITIES)
+            .contains("vm4>        Cannot read stock: no token: Identity not found");
+    }
+
+    @Test
+    void detachingVm3AndDeletingTheIdentityStopNewTokens() {
+        assertThat(output)
+            .contains("vm3>        status 400 {\"error\":\"invalid_request\",\"error_description\":\"Identity not found\"}")
+            .contains("ok  VM1, VM2, VM4 and VM5 still get tokens")
+            .contains("ok  MyUserIdentity survives VM1, with the same principal")
+            .contains("ok  no VM gets a token for it any more: 400 \"Identity not found\" on vm2, vm3, vm4, vm5");
+    }
+
+    @Test
+    void theComparisonTableClosesTheDemo() {
+        assertThat(output)
+            .contains("| created   | with the VM, by turning it on | on its own, before any VM     | step 1")
+            .contains("| lifecycle | automatic: deleted with VM    | manual: lives until deleted   | step 8")
+            .contains("| used by   | one resource                  | many: here 5 VMs, 1 DB user   | steps 2, 3");
+    }
+
+    @Test
+    void theSequenceDiagramIsWritten() throws Exception {
+        String diagram = Files.readString(Path.of("target", UserAssignedDemo.NAME + "-sequence.md"));
+        assertThat(diagram).contains("```mermaid").contains("sequenceDiagram").contains("IMDS (vm5)");
+    }
+
+    @Test
+    void theReadmesExpectedOutputIsWhatARunPrints() throws Exception {
+        String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
+        String expected = Transcript.fencedBlockAfter(readme, "<!-- output -->");
+        assertThat(Transcript.mismatch(expected, output)).as("README.md's expected output differs from this run:\n"
+            + Transcript.mask(output)).isEmpty();
+    }
+
+    @Test
+    void theReadmesSequenceDiagramHasTheParticipantsOfARealRun() throws Exception {
+        String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
+        String diagram = Files.readString(Path.of("target", UserAssignedDemo.NAME + "-sequence.md"));
+        List<String> participants = diagram.lines().filter(l -> l.strip().startsWith("participant ")).toList();
+        List<String> inReadme = Transcript.fencedBlockAfter(readme, "<!-- sequence -->").lines()
+            .filter(l -> l.strip().startsWith("participant ")).toList();
+        assertThat(participants).isNotEmpty();
+        assertThat(inReadme).isEqualTo(participants);
+    }
+}

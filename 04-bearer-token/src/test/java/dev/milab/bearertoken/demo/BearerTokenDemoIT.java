@@ -1,0 +1,107 @@
+package dev.milab.bearertoken.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.milab.kit.DemoRunner;
+import dev.milab.kit.Transcript;
+
+/**
+ * The whole of demo 04 against the lab, as a learner runs it: every step's outcome, and the module README's
+ * expected output and sequence diagram, which must fit this run.
+ */
+class BearerTokenDemoIT {
+
+    static int exitCode;
+    static String output;
+    static String readme;
+    static String diagram;
+
+    @BeforeAll
+    static void runTheDemo() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Path out = Path.of("target");
+        try (PrintStream print = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            exitCode = new DemoRunner(BearerTokenDemo.NAME, BearerTokenDemo.TITLE, BearerTokenDemo.SUBTITLE)
+                .out(print).run(new String[] {"--no-color", "--out", out.toString()}, BearerTokenDemo::create);
+        }
+        output = bytes.toString(StandardCharsets.UTF_8);
+        System.out.println(output);
+        readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
+        diagram = Files.readString(out.resolve(BearerTokenDemo.NAME + "-sequence.md"), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void everyStepSeesWhatAzureDoes() {
+        assertThat(exitCode).as(output).isZero();
+        assertThat(output).doesNotContain("FAILED").contains("Done: 6 steps");
+    }
+
+    @Test
+    void imdsAnswersWithAJsonTokenOnlyWithTheMetadataHeaderAndTheSignatureIsEntraIds() {
+        assertThat(output).containsSubsequence(
+            "ok  IMDS answers 200 with a JSON token response",
+            "ok  token_type Bearer, resource the API's App ID URI, client_id VM1's identity",
+            "ok  IMDS refuses it: 400 Required metadata header not specified",
+            "ok  the signature verifies with the published key",
+            "ok  and no longer once the payload says exp is a year later");
+    }
+
+    @Test
+    void theApiAcceptsVm1AndRefusesEveryBadTokenWithItsReason() {
+        assertThat(output).containsSubsequence(
+            "ok  the API answers 200 with the orders, for VM1's oid",
+            "ok  it read Entra ID's OpenID configuration and keys once",
+            "ok  a second call: 200, and the keys come from its cache",
+            "ok  VM1's next token names a key the API has not seen: it fetches the keys again, and answers 200",
+            "ok  no Authorization header: 401, WWW-Authenticate: Bearer",
+            "ok  VM1's genuine token for Key Vault (aud https://vault.azure.net): 401",
+            "ok  VM1's token with exp moved a year ahead in the payload: 401",
+            "ok  VM1's claims with alg none and no signature: 401",
+            "ok  VM1's claims signed HS256 with Entra ID's public key as the secret: 401",
+            "ok  VM1's genuine token, a moment after its exp: 401");
+    }
+
+    @Test
+    void aCopiedTokenWorksForWhoeverHoldsItUnlessTlsHidesItAndTheSdkSendsItOnlyOverHttps() {
+        assertThat(output).containsSubsequence(
+            "ok  the relay read VM1's token in the request",
+            "ok  200, and VM1's orders: the API cannot tell the copy from VM1",
+            "ok  nowhere in them \"Bearer\", nor the token: only ciphertext",
+            "token credentials require a URL using the HTTPS protocol scheme",
+            "ok  it throws before a byte is sent: the relay saw no new connection");
+    }
+
+    @Test
+    void theApiAuthorizesApplicationsByObjectId() {
+        assertThat(output).containsSubsequence(
+            "ok  an app-only token: idtyp app, no scp, no upn",
+            "ok  403 Forbidden, error insufficient_scope",
+            "Where proof-of-possession goes further");
+    }
+
+    @Test
+    void theReadmesExpectedOutputIsWhatARunPrints() {
+        String expected = Transcript.fencedBlockAfter(readme, "<!-- output -->");
+        assertThat(Transcript.mismatch(expected, output)).as("README.md's expected output differs from this run:\n"
+            + Transcript.mask(output)).isEmpty();
+    }
+
+    @Test
+    void theReadmesSequenceDiagramHasTheParticipantsOfARealRun() {
+        List<String> participants = diagram.lines().filter(l -> l.strip().startsWith("participant ")).toList();
+        List<String> inReadme = Transcript.fencedBlockAfter(readme, "<!-- sequence -->").lines()
+            .filter(l -> l.strip().startsWith("participant ")).toList();
+        assertThat(participants).isNotEmpty();
+        assertThat(inReadme).isEqualTo(participants);
+    }
+}
