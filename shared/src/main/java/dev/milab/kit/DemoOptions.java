@@ -12,9 +12,10 @@ import java.util.Optional;
  * @param help    {@code --help}
  * @param colour  off with {@code --no-color}, when {@code NO_COLOR} is set, or when output is not a terminal
  * @param outputDirectory where the sequence diagram is written ({@code --out DIR}, default {@code target})
+ * @param timings {@code --timings}: print how long the set-up and each step took, at the end
  */
 public record DemoOptions(boolean pause, Target target, Optional<Path> config, boolean help, boolean colour,
-                          Path outputDirectory) {
+                          Path outputDirectory, boolean timings) {
 
     public static final String USAGE = """
         Options:
@@ -24,6 +25,7 @@ public record DemoOptions(boolean pause, Target target, Optional<Path> config, b
           --config FILE     names of the Azure resources for --target azure (see the module README)
           --no-color        plain output (also when NO_COLOR is set or output is not a terminal)
           --out DIR         where the sequence diagram of the run is written (default: target)
+          --timings         print how long the set-up and each step took
           --help            this text
         """;
 
@@ -31,6 +33,7 @@ public record DemoOptions(boolean pause, Target target, Optional<Path> config, b
     public static DemoOptions parse(String[] args, boolean terminal, String noColorVariable) {
         boolean pause = false;
         boolean help = false;
+        boolean timings = false;
         boolean colour = terminal && (noColorVariable == null || noColorVariable.isEmpty());
         Target target = Target.LAB;
         Path config = null;
@@ -44,6 +47,7 @@ public record DemoOptions(boolean pause, Target target, Optional<Path> config, b
                 case "--target" -> target = Target.parse(value(args, ++i, arg));
                 case "--config" -> config = Path.of(value(args, ++i, arg));
                 case "--out" -> out = Path.of(value(args, ++i, arg));
+                case "--timings" -> timings = true;
                 default -> {
                     if (arg.startsWith("--target=")) {
                         target = Target.parse(arg.substring("--target=".length()));
@@ -53,7 +57,7 @@ public record DemoOptions(boolean pause, Target target, Optional<Path> config, b
                 }
             }
         }
-        return new DemoOptions(pause, target, Optional.ofNullable(config), help, colour, out);
+        return new DemoOptions(pause, target, Optional.ofNullable(config), help, colour, out, timings);
     }
 
     private static String value(String[] args, int i, String option) {

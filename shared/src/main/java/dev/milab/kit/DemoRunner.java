@@ -17,7 +17,8 @@ import dev.milab.trace.SequenceDiagram;
 /**
  * Runs a demo: parses the options, runs the steps in order, stops at the first expectation that fails, and at the
  * end renders the lab's trace of the run as a sequence diagram ({@code target/<name>-sequence.md}, Mermaid and plain
- * text). Exit codes: 0 every expected outcome was seen; 1 an expectation failed; 2 bad options; 3 an error.
+ * text). Exit codes: 0 every expected outcome was seen; 1 an expectation failed; 2 bad options, or an option this
+ * demo does not offer (its factory throws {@link UnsupportedOperationException}); 3 an error.
  */
 public final class DemoRunner {
 
@@ -105,13 +106,29 @@ public final class DemoRunner {
         Narrator narrator = new Narrator(out, options.colour(), options.pause(), in);
         narrator.title(title, subtitle + " (target: " + options.target() + ")");
         long started = System.nanoTime();
-        try (Demo demo = factory.create(options, narrator)) {
+        StringBuilder timings = new StringBuilder();
+        Demo created;
+        try {
+            created = factory.create(options, narrator);
+        } catch (UnsupportedOperationException e) {
+            // An option this demo does not offer (for example --target azure): say so, no stack trace.
+            narrator.failure(e.getMessage());
+            return USAGE;
+        } catch (Exception e) {
+            narrator.failure("The demo could not start: " + e);
+            e.printStackTrace(out);
+            return ERROR;
+        }
+        try (Demo demo = created) {
             List<Step> steps = demo.steps();
+            timings.append(String.format("set-up %.2f s", (System.nanoTime() - started) / 1e9));
             for (int i = 0; i < steps.size(); i++) {
                 Step step = steps.get(i);
                 narrator.step(i + 1, steps.size(), step.title());
+                long stepStarted = System.nanoTime();
                 try {
                     step.action().run(narrator);
+                    timings.append(String.format(", %d %.2f s", i + 1, (System.nanoTime() - stepStarted) / 1e9));
                 } catch (ExpectationFailed e) {
                     narrator.failed(i + 1, step.title(), e);
                     writeTrace(demo.trace(), options, narrator);
@@ -122,6 +139,9 @@ public final class DemoRunner {
             }
             narrator.plain("");
             writeTrace(demo.trace(), options, narrator);
+            if (options.timings()) {
+                narrator.plain("Timings: " + timings + ".");
+            }
             narrator.success("Done: " + steps.size() + " steps, " + narrator.expectationsMet()
                 + " expected outcomes seen, in " + (System.nanoTime() - started) / 1_000_000_000.0 + " s.");
             return OK;

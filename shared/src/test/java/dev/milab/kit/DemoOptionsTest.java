@@ -23,7 +23,12 @@ class DemoOptionsTest {
         DemoOptions options = onATerminal();
 
         assertThat(options).isEqualTo(new DemoOptions(false, Target.LAB, Optional.empty(), false, true,
-            Path.of("target")));
+            Path.of("target"), false));
+    }
+
+    @Test
+    void timingsAskForTheDurationOfEachStep() {
+        assertThat(DemoOptions.parse(new String[] {"--timings"}, false, null).timings()).isTrue();
     }
 
     @Test

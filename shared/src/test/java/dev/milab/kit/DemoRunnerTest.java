@@ -104,6 +104,16 @@ class DemoRunnerTest {
     }
 
     @Test
+    void anOptionTheDemoDoesNotOfferExitsWithTwoAndItsReasonWithoutAStackTrace() {
+        int exit = runner().run(new String[] {"--target", "azure"}, (options, narrator) -> {
+            throw new UnsupportedOperationException("--target azure: run the module README's az script");
+        });
+
+        assertThat(exit).isEqualTo(DemoRunner.USAGE);
+        assertThat(printed()).contains("--target azure: run the module README's az script").doesNotContain("\tat ");
+    }
+
+    @Test
     void helpPrintsTheTitleAndTheOptionsAndRunsNothing() {
         int exit = runner().run(new String[] {"--help"}, (options, narrator) -> {
             throw new AssertionError("help starts no demo");

@@ -54,7 +54,8 @@ final class LabWiring implements AutoCloseable {
     private static final List<String> PRELOAD = List.of("com.microsoft.sqlserver.jdbc.SQLServerDataSource",
         "com.microsoft.sqlserver.jdbc.SQLServerConnection", "com.zaxxer.hikari.HikariDataSource",
         "com.azure.identity.ManagedIdentityCredentialBuilder", "com.azure.identity.DefaultAzureCredentialBuilder",
-        "com.microsoft.aad.msal4j.ManagedIdentityApplication", "dev.milab.systemassigned.app.OrdersApp");
+        "com.microsoft.aad.msal4j.ManagedIdentityApplication", "com.azure.resourcemanager.sql.SqlServerManager",
+        "dev.milab.systemassigned.app.OrdersApp");
 
     /** Starts a JVM "on" a VM: its IMDS, Azure's host names routed to the lab. */
     Machine startVm(String vmName) {

@@ -49,7 +49,7 @@ public final class SystemAssignedDemo implements DemoRunner.Demo {
     private final AdminWorkstation admin;
     private final String sqlServerId;
     private Machine vm1;
-    private final Machine laptop;
+    private Machine laptop;
     private String principalId;
     private String stolenToken;
 
@@ -71,7 +71,6 @@ public final class SystemAssignedDemo implements DemoRunner.Demo {
         this.lab = wiring.lab;
         // VM1's JVM starts while the workstation signs in: both take a moment, and neither needs the other.
         this.vm1 = wiring.startVm(LabWiring.VM);
-        this.laptop = wiring.startLaptop("laptop", developerSignIn());
         AzureProfile profile = new AzureProfile(lab.tenant().id(), lab.subscriptionId(), AzureEnvironment.AZURE);
         this.admin = new AdminWorkstation(new DefaultAzureCredentialBuilder().build(), profile, wiring.sqlUrl());
         this.sqlServerId = admin.sql.sqlServers().getByResourceGroup(Lab.DEFAULT_RESOURCE_GROUP,
@@ -239,6 +238,8 @@ public final class SystemAssignedDemo implements DemoRunner.Demo {
             + " object of the driver's has its own cache), and IMDS caches it too.");
         say.labNote("tokens now last 2 s instead of 24 h, and SQL1 closes connections idle for 0.8 s instead of 30"
             + " minutes, so that in seconds tokens expire and the pool has to log in again.");
+        // The laptop of step 9 boots while this step mostly waits for tokens to expire.
+        laptop = wiring.startLaptop("laptop", developerSignIn());
         lab.settings().managedIdentityTokenLifetime(Duration.ofSeconds(2)).validationClockSkew(Duration.ZERO)
             .sqlIdleSessionTimeout(Duration.ofMillis(800));
         Path config = wiring.file(LabWiring.VM, "app.properties");
@@ -441,7 +442,9 @@ public final class SystemAssignedDemo implements DemoRunner.Demo {
         if (vm1 != null) {
             vm1.close();
         }
-        laptop.close();
+        if (laptop != null) {
+            laptop.close();
+        }
         wiring.close();
     }
 }

@@ -51,6 +51,13 @@ public final class VmProcessCostBenchmark {
                 + lab.trustFiles().trustStore() + ";trustStorePassword=changeit;loginTimeout=15\n"
                 + "sql.authentication=managed-identity\n", StandardCharsets.UTF_8);
 
+            long childCpuBefore = childCpuMillis();
+            for (int i = 0; i < RUNS; i++) {
+                VmProcess app = lab.launchOnVm("vm1", OrdersApp.class.getName(), List.of("--config",
+                    config.toString()), null);
+                app.waitFor(60, TimeUnit.SECONDS);
+            }
+            long cpuPerVmProcess = (childCpuMillis() - childCpuBefore) / RUNS;
             List<Long> floor = new ArrayList<>();
             List<Long> cold = new ArrayList<>();
             List<Long> warm = new ArrayList<>();
@@ -86,6 +93,10 @@ public final class VmProcessCostBenchmark {
             print("JVM start and exit, nothing else (floor)", floor);
             print("new JVM on vm1: exec to first row", cold);
             print("warm JVM on vm1 (MachineShell): run to end", warm);
+            System.out.printf("%-46s %5d ms (mean of %d; user+sys of the child, from /proc/self/stat)%n",
+                "CPU of one new JVM on vm1, exec to exit", cpuPerVmProcess, RUNS);
+            System.out.printf("%-46s %5d ms on %d cores%n", "so N such JVMs take at least N x",
+                cpuPerVmProcess / Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().availableProcessors());
         }
     }
 
@@ -95,6 +106,21 @@ public final class VmProcessCostBenchmark {
         System.out.printf("%-46s min %5d ms  median %5d ms  max %5d ms  (%d runs)%n", what,
             sorted.get(0) / 1_000_000, sorted.get(sorted.size() / 2) / 1_000_000,
             sorted.get(sorted.size() - 1) / 1_000_000, sorted.size());
+    }
+
+    /**
+     * CPU time of this JVM's children that have ended and been waited for (cutime + cstime of /proc/self/stat, in
+     * clock ticks of 10 ms); -1 where there is no /proc.
+     */
+    private static long childCpuMillis() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // after "pid (comm) ", field 3 is state; cutime and cstime are fields 16 and 17 of the whole line
+            return (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) * 10;
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** A program that does nothing: what starting a JVM costs. */
