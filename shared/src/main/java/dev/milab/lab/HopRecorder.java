@@ -66,8 +66,8 @@ final class HopRecorder {
             : host.isEmpty() ? "gateway" : host;
         String token = bearerToken(request);
         TokenHolders.Holder caller = holders.holderOf(token);
-        trace.record(caller.caller(), to, request.method() + " " + shortPath(request.normalizedPath()),
-            outcome(response), response.status() < 400, caller.identity(), token);
+        trace.record(machineOr(request, caller.caller()), to, request.method() + " "
+            + shortPath(request.normalizedPath()), outcome(response), response.status() < 400, caller.identity(), token);
     }
 
     private void entraExchange(LabHttpRequest request, LabHttpResponse response) {
@@ -82,13 +82,14 @@ final class HopRecorder {
                 case "discovery/keys", "discovery/v2.0/keys" -> "signing keys";
                 default -> shortPath(path);
             };
-            trace.record(TokenHolders.UNKNOWN_CALLER, ENTRA_ID, request.method() + " " + what, outcome(response),
+            trace.record(machineOr(request, TokenHolders.UNKNOWN_CALLER), ENTRA_ID, request.method() + " " + what,
+                outcome(response),
                 response.status() < 400, null, null);
             return;
         }
         String form = request.bodyAsString();
         String grant = formValue(form, "grant_type");
-        String caller = callerOf(formValue(form, "client_id"));
+        String caller = machineOr(request, callerOf(formValue(form, "client_id")));
         String requestText = "POST /token" + (grant == null ? "" : " (" + grant + ")");
         String token = response.status() == 200 ? TokenHolders.claim(response.bodyAsString(), "access_token") : null;
         if (token == null) {
@@ -98,6 +99,14 @@ final class HopRecorder {
         String identity = holders.holderOf(token).identity();
         holders.issued(token, caller, identity);
         trace.record(caller, ENTRA_ID, requestText, tokenOutcome(identity), true, identity, token);
+    }
+
+    /**
+     * The lab machine a request came from, as the lab's own HTTP client names it ({@code x-milab-machine}), else
+     * {@code otherwise}: what the token or the client id says.
+     */
+    private static String machineOr(LabHttpRequest request, String otherwise) {
+        return request.header("x-milab-machine").filter(m -> m.matches("[A-Za-z0-9._-]{1,64}")).orElse(otherwise);
     }
 
     /** The client of the token endpoint: the admin's workstation, or an application by its display name. */

@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import dev.milab.routing.RouteTable;
+
 /**
  * Code "running on a VM": a child JVM whose settings route it to that VM's IMDS and to the lab, the way a real
  * VM's network routes {@code 169.254.169.254} to its own host. Each VM is its own process because MSAL's token
@@ -68,6 +70,7 @@ public final class VmProcess implements AutoCloseable {
         env.keySet().removeIf(k -> k.startsWith("AZURE_") || k.startsWith("MILAB_") || k.startsWith("IDENTITY_")
             || k.equals("MSI_ENDPOINT") || k.equals("MSI_SECRET") || k.equals("IMDS_ENDPOINT"));
         env.putAll(environment);
+        env.put(RouteTable.MACHINE_SETTING, vmName);
         try {
             return new VmProcess(vmName, builder.start(), echo);
         } catch (IOException e) {

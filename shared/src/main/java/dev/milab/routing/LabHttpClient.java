@@ -52,6 +52,12 @@ import reactor.core.publisher.Mono;
 final class LabHttpClient implements HttpClient {
 
     private static final int MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+    /**
+     * The lab machine this process stands for (a VM, a laptop), sent to the lab in {@value #MACHINE_HEADER} so that
+     * its trace can say who asked; read once from {@code MILAB_MACHINE}. Lab-only: Azure never sees this header.
+     */
+    static final String MACHINE_HEADER = "x-milab-machine";
+    private static final String MACHINE = machineName();
     private static final Map<String, ConcurrentLinkedDeque<Connection>> POOL = new ConcurrentHashMap<>();
 
     private final Duration readTimeout;
@@ -205,6 +211,9 @@ final class LabHttpClient implements HttpClient {
             sb.append(':').append(url.getPort());
         }
         sb.append("\r\n");
+        if (MACHINE != null) {
+            sb.append(MACHINE_HEADER).append(": ").append(MACHINE).append("\r\n");
+        }
         HttpHeaders headers = request.getHeaders();
         for (HttpHeader header : headers) {
             String name = header.getName();
@@ -320,6 +329,11 @@ final class LabHttpClient implements HttpClient {
             sb.append((char) b);
         }
         return sb.length() == 0 ? null : sb.toString();
+    }
+
+    private static String machineName() {
+        String name = com.azure.core.util.Configuration.getGlobalConfiguration().get(RouteTable.MACHINE_SETTING);
+        return name != null && name.matches("[A-Za-z0-9._-]{1,64}") ? name : null;
     }
 
     private static final class Connection {

@@ -31,6 +31,8 @@ public final class RouteTable {
 
     public static final String ROUTES_SETTING = "MILAB_ROUTES";
     public static final String CA_FILE_SETTING = "MILAB_CA_FILE";
+    /** The name of the lab machine a process stands for, which the lab's trace shows as the caller. */
+    public static final String MACHINE_SETTING = "MILAB_MACHINE";
 
     private final List<Route> routes;
     private final X509Certificate labCa;

@@ -98,6 +98,26 @@ class TraceIT {
         });
     }
 
+    /**
+     * A process the lab started for a machine (a laptop here) sends its name with every request through the lab's
+     * HTTP client, so the trace names the machine even where a token or client id would say someone else.
+     */
+    @Test
+    void aRequestFromALabMachineIsTheMachines() {
+        long mark = lab.trace().lastSequence();
+        String keys = "https://login.microsoftonline.com/" + lab.tenant().id() + "/discovery/v2.0/keys";
+
+        RoutedHttp.Response named = RoutedHttp.send(HttpMethod.GET, keys, Map.of("x-milab-machine", "laptop"), null);
+        RoutedHttp.Response forged = RoutedHttp.send(HttpMethod.GET, keys,
+            Map.of("x-milab-machine", "laptop: rm -rf /"), null);
+
+        assertThat(named.status()).isEqualTo(200);
+        assertThat(forged.status()).isEqualTo(200);
+        // other tests share this lab: their key fetches may be in the window too, from "client"
+        assertThat(lab.trace().since(mark)).filteredOn(h -> h.request().equals("GET signing keys"))
+            .extracting(Hop::from).contains("laptop", "client").doesNotContain("laptop: rm -rf /");
+    }
+
     @Test
     void theAdminsTokenAndResourceManagerCallComeFromTheWorkstation() {
         long mark = lab.trace().lastSequence();
