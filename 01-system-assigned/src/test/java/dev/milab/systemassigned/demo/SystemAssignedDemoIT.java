@@ -2,18 +2,10 @@ package dev.milab.systemassigned.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.milab.kit.DemoRunner;
-import dev.milab.kit.Transcript;
+import dev.milab.kit.DemoRun;
 
 /**
  * The whole of demo 01 against the lab, as a learner runs it: every step's outcome, and the module README's
@@ -21,23 +13,16 @@ import dev.milab.kit.Transcript;
  */
 class SystemAssignedDemoIT {
 
+    static DemoRun run;
     static int exitCode;
     static String output;
-    static String readme;
-    static String diagram;
 
     @BeforeAll
-    static void runTheDemo() throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        Path out = Path.of("target");
-        try (PrintStream print = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-            exitCode = new DemoRunner(SystemAssignedDemo.NAME, SystemAssignedDemo.TITLE, SystemAssignedDemo.SUBTITLE)
-                .out(print).run(new String[] {"--no-color", "--out", out.toString()}, SystemAssignedDemo::create);
-        }
-        output = bytes.toString(StandardCharsets.UTF_8);
-        System.out.println(output);
-        readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
-        diagram = Files.readString(out.resolve(SystemAssignedDemo.NAME + "-sequence.md"), StandardCharsets.UTF_8);
+    static void runTheDemo() {
+        run = DemoRun.of(SystemAssignedDemo.NAME, SystemAssignedDemo.TITLE, SystemAssignedDemo.SUBTITLE,
+            SystemAssignedDemo::create);
+        exitCode = run.exitCode();
+        output = run.output();
     }
 
     @Test
@@ -72,17 +57,11 @@ class SystemAssignedDemoIT {
 
     @Test
     void theReadmesExpectedOutputIsWhatARunPrints() {
-        String expected = Transcript.fencedBlockAfter(readme, "<!-- output -->");
-        assertThat(Transcript.mismatch(expected, output)).as("README.md's expected output differs from this run:\n"
-            + Transcript.mask(output)).isEmpty();
+        assertThat(run.readmeOutputMismatch()).isEmpty();
     }
 
     @Test
     void theReadmesSequenceDiagramHasTheParticipantsOfARealRun() {
-        List<String> participants = diagram.lines().filter(l -> l.strip().startsWith("participant ")).toList();
-        List<String> inReadme = Transcript.fencedBlockAfter(readme, "<!-- sequence -->").lines()
-            .filter(l -> l.strip().startsWith("participant ")).toList();
-        assertThat(participants).isNotEmpty();
-        assertThat(inReadme).isEqualTo(participants);
+        assertThat(run.readmeParticipantsMismatch()).isEmpty();
     }
 }

@@ -2,18 +2,13 @@ package dev.milab.userassigned.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.milab.kit.DemoRunner;
-import dev.milab.kit.Transcript;
+import dev.milab.kit.DemoRun;
 
 /**
  * The whole demo against the lab, as a learner runs it: every step's expected outcome seen, exit code 0, the
@@ -21,17 +16,16 @@ import dev.milab.kit.Transcript;
  */
 class UserAssignedDemoIT {
 
-    private static int exitCode;
-    private static String output;
+    static DemoRun run;
+    static int exitCode;
+    static String output;
 
     @BeforeAll
     static void runTheDemo() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-            exitCode = new DemoRunner(UserAssignedDemo.NAME, UserAssignedDemo.TITLE, UserAssignedDemo.SUBTITLE)
-                .out(out).run(new String[] {"--no-color", "--out", "target"}, UserAssignedDemo::create);
-        }
-        output = bytes.toString(StandardCharsets.UTF_8);
+        run = DemoRun.of(UserAssignedDemo.NAME, UserAssignedDemo.TITLE, UserAssignedDemo.SUBTITLE,
+            UserAssignedDemo::create);
+        exitCode = run.exitCode();
+        output = run.output();
     }
 
     @Test
@@ -87,20 +81,11 @@ class UserAssignedDemoIT {
 
     @Test
     void theReadmesExpectedOutputIsWhatARunPrints() throws Exception {
-        String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
-        String expected = Transcript.fencedBlockAfter(readme, "<!-- output -->");
-        assertThat(Transcript.mismatch(expected, output)).as("README.md's expected output differs from this run:\n"
-            + Transcript.mask(output)).isEmpty();
+        assertThat(run.readmeOutputMismatch()).isEmpty();
     }
 
     @Test
     void theReadmesSequenceDiagramHasTheParticipantsOfARealRun() throws Exception {
-        String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
-        String diagram = Files.readString(Path.of("target", UserAssignedDemo.NAME + "-sequence.md"));
-        List<String> participants = diagram.lines().filter(l -> l.strip().startsWith("participant ")).toList();
-        List<String> inReadme = Transcript.fencedBlockAfter(readme, "<!-- sequence -->").lines()
-            .filter(l -> l.strip().startsWith("participant ")).toList();
-        assertThat(participants).isNotEmpty();
-        assertThat(inReadme).isEqualTo(participants);
+        assertThat(run.readmeParticipantsMismatch()).isEmpty();
     }
 }
