@@ -185,6 +185,11 @@ final class ArmCall {
         return LabHttpResponse.json(201, Json.write(body));
     }
 
+    /** 200 with no body, as a DELETE of what existed answers where the REST spec declares no response body. */
+    static LabHttpResponse okWithoutBody() {
+        return new LabHttpResponse(200, Map.of(), new byte[0]);
+    }
+
     static LabHttpResponse noContent() {
         return new LabHttpResponse(204, Map.of(), new byte[0]);
     }

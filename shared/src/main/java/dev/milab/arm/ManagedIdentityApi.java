@@ -78,7 +78,8 @@ final class ManagedIdentityApi implements ProviderApi {
             }
             case "DELETE" -> {
                 call.authorize(TYPE + "/delete", id);
-                yield graph.deleteUserAssignedIdentity(id) ? ArmCall.ok(Map.of()) : ArmCall.noContent();
+                // "200" and "204" with no body (REST spec, Managed Identity 2023-01-31, UserAssignedIdentities_Delete).
+                yield graph.deleteUserAssignedIdentity(id) ? ArmCall.okWithoutBody() : ArmCall.noContent();
             }
             default -> throw ArmCall.methodNotAllowed(call.method());
         };
@@ -119,7 +120,8 @@ final class ManagedIdentityApi implements ProviderApi {
             case "DELETE" -> {
                 call.authorize(FIC_TYPE + "/delete", scope);
                 require(identityId, path);
-                yield graph.deleteFederatedIdentityCredential(identityId, name) ? ArmCall.ok(Map.of())
+                // As for the identity: 200 or 204, no body (REST spec, FederatedIdentityCredentials_Delete).
+                yield graph.deleteFederatedIdentityCredential(identityId, name) ? ArmCall.okWithoutBody()
                     : ArmCall.noContent();
             }
             default -> throw ArmCall.methodNotAllowed(call.method());

@@ -19,8 +19,13 @@ public final class ResourceIds {
         return resourceGroup(subscriptionId, resourceGroup) + "/providers/Microsoft.Compute/virtualMachines/" + name;
     }
 
+    /**
+     * {@code /subscriptions/{sub}/resourcegroups/{rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/
+     * {name}}: Managed Identity writes {@code resourcegroups} in lower case in the ids it returns (REST spec
+     * examples, "UserAssignedIdentities_Get"), the same form as a token's {@code xms_mirid}.
+     */
     public static String userAssignedIdentity(String subscriptionId, String resourceGroup, String name) {
-        return resourceGroup(subscriptionId, resourceGroup)
+        return subscription(subscriptionId) + "/resourcegroups/" + resourceGroup
             + "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/" + name;
     }
 

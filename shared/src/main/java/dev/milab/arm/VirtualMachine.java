@@ -38,6 +38,34 @@ public record VirtualMachine(String subscriptionId, String resourceGroup, String
         return ResourceIds.virtualMachine(subscriptionId, resourceGroup, name);
     }
 
+    /**
+     * {@code properties.hardwareProfile.vmSize} as Resource Manager returns it; the VM's IMDS reports the same
+     * {@code compute.vmSize}.
+     */
+    public String vmSize() {
+        return text(profile("hardwareProfile").get("vmSize"), VirtualMachineProfiles.DEFAULT_VM_SIZE);
+    }
+
+    /** {@code storageProfile.osDisk.osType} ({@code Linux} or {@code Windows}), Linux when the VM names none. */
+    public String osType() {
+        Object osDisk = profile("storageProfile").get("osDisk");
+        return text(osDisk instanceof Map<?, ?> disk ? disk.get("osType") : null, "Linux");
+    }
+
+    /** One member of {@code storageProfile.imageReference} ({@code publisher}, {@code offer}, ...), or "". */
+    public String imageReference(String member) {
+        Object image = profile("storageProfile").get("imageReference");
+        return text(image instanceof Map<?, ?> reference ? reference.get(member) : null, "");
+    }
+
+    private Map<?, ?> profile(String name) {
+        return profiles.get(name) instanceof Map<?, ?> map ? map : Map.of();
+    }
+
+    private static String text(Object value, String otherwise) {
+        return value == null ? otherwise : String.valueOf(value);
+    }
+
     /** Azure's identity type string: {@code None}, {@code SystemAssigned}, {@code UserAssigned} or both. */
     public String identityType() {
         boolean sys = systemAssigned != null;

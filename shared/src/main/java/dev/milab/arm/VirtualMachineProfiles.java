@@ -21,13 +21,16 @@ final class VirtualMachineProfiles {
     /** Members the service sets; a client may send them back and they are ignored. */
     static final Set<String> READ_ONLY = Set.of("provisioningState", "instanceView", "vmId", "timeCreated");
 
+    /** The size of a lab VM that was created without a {@code hardwareProfile}. */
+    static final String DEFAULT_VM_SIZE = "Standard_B1s";
+
     private VirtualMachineProfiles() {
     }
 
     static Map<String, Object> defaults(String subscriptionId, String resourceGroup, String name) {
         String rg = ResourceIds.resourceGroup(subscriptionId, resourceGroup);
         Map<String, Object> p = new LinkedHashMap<>();
-        p.put("hardwareProfile", Map.of("vmSize", "Standard_B1s"));
+        p.put("hardwareProfile", Map.of("vmSize", DEFAULT_VM_SIZE));
         Map<String, Object> osDisk = new LinkedHashMap<>();
         osDisk.put("osType", "Linux");
         osDisk.put("name", name + "_OsDisk_1");

@@ -55,7 +55,8 @@ public record JsonWebToken(Map<String, Object> header, Map<String, Object> claim
     /**
      * Splits and decodes a compact JWT without verifying it.
      *
-     * @throws IllegalArgumentException if it is not three base64url parts with JSON objects in the first two
+     * @throws IllegalArgumentException if it is not three canonical base64url parts with JSON objects in the first
+     *                                  two
      */
     public static JsonWebToken parse(String token) {
         if (token == null || token.length() > 16 * 1024) {
@@ -67,9 +68,9 @@ public record JsonWebToken(Map<String, Object> header, Map<String, Object> claim
             throw new IllegalArgumentException("not a JWT (a compact JWS has three dot-separated parts)");
         }
         try {
-            Map<String, Object> header = Json.readMap(B64D.decode(token.substring(0, first)));
-            Map<String, Object> claims = Json.readMap(B64D.decode(token.substring(first + 1, second)));
-            byte[] signature = B64D.decode(token.substring(second + 1));
+            Map<String, Object> header = Json.readMap(canonical("header", token.substring(0, first)));
+            Map<String, Object> claims = Json.readMap(canonical("claims", token.substring(first + 1, second)));
+            byte[] signature = canonical("signature", token.substring(second + 1));
             if (header == null || claims == null) {
                 throw new IllegalArgumentException("not a JWT (header or claims are not JSON objects)");
             }
@@ -81,6 +82,21 @@ public record JsonWebToken(Map<String, Object> header, Map<String, Object> claim
             }
             throw new IllegalArgumentException("not a JWT (" + e.getClass().getSimpleName() + ")", e);
         }
+    }
+
+    /**
+     * Decodes one part, accepting only its one canonical spelling: base64url without padding (RFC 7515 section 2
+     * and appendix C) whose unused trailing bits are zero, so that decoding and re-encoding give the same text.
+     * Without this, {@code ==} after a signature or another last character in its unused low bits would be other
+     * spellings of the same token.
+     */
+    private static byte[] canonical(String part, String text) {
+        byte[] bytes = B64D.decode(text);
+        if (!B64.encodeToString(bytes).equals(text)) {
+            throw new IllegalArgumentException("not a JWT (the " + part
+                + " is not canonical base64url: padding or non-zero unused bits)");
+        }
+        return bytes;
     }
 
     /** Whether the RS256 signature verifies with {@code key}. */

@@ -139,9 +139,9 @@ public final class InstanceMetadataService implements LabHttpHandler {
             return error(400, "bad_request", "Requests with an X-Forwarded-For header are rejected.");
         }
         String path = request.normalizedPath();
-        boolean token = path.equals(TOKEN_PATH);
-        boolean instance = path.equals(INSTANCE_PATH) || path.equals(INSTANCE_PATH + "/")
-            || path.equals(INSTANCE_PATH + "/compute");
+        // msal-node (@azure/identity for JavaScript) asks for ".../oauth2/token/" when the IMDS address is overridden.
+        boolean token = path.equals(TOKEN_PATH) || path.equals(TOKEN_PATH + "/");
+        boolean instance = path.equals(INSTANCE_PATH) || path.startsWith(INSTANCE_PATH + "/");
         if (path.equals("/metadata/versions")) {
             return LabHttpResponse.json(200, Json.write(Map.of("apiVersions", API_VERSIONS)), SERVER_HEADER);
         }
@@ -178,7 +178,7 @@ public final class InstanceMetadataService implements LabHttpHandler {
             body.put("newest-versions", API_VERSIONS.subList(0, 3));
             return LabHttpResponse.json(400, Json.write(body), SERVER_HEADER);
         }
-        return token ? token(query) : instance(path);
+        return token ? token(query) : instance(path, single(query, "format"));
     }
 
     private LabHttpResponse token(Map<String, List<String>> query) {
@@ -242,32 +242,112 @@ public final class InstanceMetadataService implements LabHttpHandler {
         return sp.resourceId() != null && ResourceIds.tokenForm(resourceId).equalsIgnoreCase(sp.resourceId());
     }
 
-    private LabHttpResponse instance(String path) {
+    /**
+     * The instance document, or the part a route parameter filters to ("Route parameters": each path segment is a
+     * key or an array index of the JSON document). A leaf answers only with {@code format=text}; an inner node
+     * answers JSON by default and, with {@code format=text}, the names of its children, one a line.
+     */
+    private LabHttpResponse instance(String path, String format) {
+        if (format != null && !format.equals("json") && !format.equals("text")) {
+            // The wording of this error is the lab's; Microsoft Learn documents only "json" and "text".
+            return LabHttpResponse.json(400, "{\"error\":\"Bad request. Unsupported format: " + format + "\"}",
+                SERVER_HEADER);
+        }
         graph.virtualMachine(resourceGroup, vmName).ifPresent(v -> lastKnown = v);
-        VirtualMachine vm = lastKnown;
+        Object node = instanceDocument(lastKnown);
+        for (String segment : path.substring(INSTANCE_PATH.length()).split("/")) {
+            if (segment.isEmpty()) {
+                continue;
+            }
+            node = child(node, segment);
+            if (node == null) {
+                return error(404, "not_found", "The requested path was not found: " + path);
+            }
+        }
+        boolean leaf = !(node instanceof Map) && !(node instanceof List);
+        if ("text".equals(format)) {
+            return textResponse(leaf ? String.valueOf(node) : childNames(node));
+        }
+        if (leaf) {
+            // "When filtering to a leaf node, format=json doesn't work" (Microsoft Learn, IMDS, "Route parameters");
+            // IMDS answers 400 there. The wording is the lab's.
+            return LabHttpResponse.json(400, "{\"error\":\"Bad request. A leaf node is only available with "
+                + "format=text\"}", SERVER_HEADER);
+        }
+        return LabHttpResponse.json(200, Json.write(node), SERVER_HEADER);
+    }
+
+    /** The whole document for {@code /metadata/instance}; every primitive a string, as IMDS writes them. */
+    private static Map<String, Object> instanceDocument(VirtualMachine vm) {
         Map<String, Object> compute = new LinkedHashMap<>();
         compute.put("azEnvironment", "AzurePublicCloud");
         compute.put("location", vm.location());
         compute.put("name", vm.name());
-        compute.put("osType", "Linux");
+        compute.put("offer", vm.imageReference("offer"));
+        compute.put("osType", vm.osType());
         compute.put("provider", "Microsoft.Compute");
+        compute.put("publisher", vm.imageReference("publisher"));
         compute.put("resourceGroupName", vm.resourceGroup());
         compute.put("resourceId", vm.id());
+        compute.put("sku", vm.imageReference("sku"));
         compute.put("subscriptionId", vm.subscriptionId());
-        compute.put("tags", "");
+        // "tags" is "name:value" pairs joined by ';'; "tagsList" the same as an array (Microsoft Learn, IMDS).
+        StringBuilder tags = new StringBuilder();
+        List<Map<String, Object>> tagsList = new java.util.ArrayList<>();
+        new java.util.TreeMap<>(vm.tags()).forEach((name, value) -> {
+            tags.append(tags.length() == 0 ? "" : ";").append(name).append(':').append(value);
+            tagsList.add(Map.of("name", name, "value", value));
+        });
+        compute.put("tags", tags.toString());
+        compute.put("tagsList", tagsList);
+        compute.put("version", vm.imageReference("version"));
         compute.put("vmId", vm.vmId());
-        compute.put("vmSize", "Standard_B2s");
+        compute.put("vmSize", vm.vmSize());
         compute.put("zone", "");
-        if (path.endsWith("/compute")) {
-            return LabHttpResponse.json(200, Json.write(compute), SERVER_HEADER);
-        }
-        Map<String, Object> network = Map.of("interface", List.of(Map.of("ipv4", Map.of("ipAddress",
-            List.of(Map.of("privateIpAddress", "127.0.0.1", "publicIpAddress", "")), "subnet", List.of()),
-            "ipv6", Map.of("ipAddress", List.of()), "macAddress", "000D3A000000")));
+        Map<String, Object> ipv4 = new LinkedHashMap<>();
+        ipv4.put("ipAddress", List.of(Map.of("privateIpAddress", "127.0.0.1", "publicIpAddress", "")));
+        ipv4.put("subnet", List.of());
+        Map<String, Object> nic = new LinkedHashMap<>();
+        nic.put("ipv4", ipv4);
+        nic.put("ipv6", Map.of("ipAddress", List.of()));
+        nic.put("macAddress", "000D3A000000");
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("compute", compute);
-        body.put("network", network);
-        return LabHttpResponse.json(200, Json.write(body), SERVER_HEADER);
+        body.put("network", Map.of("interface", List.of(nic)));
+        return body;
+    }
+
+    /** The member or element a route segment names, or null when there is none. */
+    private static Object child(Object node, String segment) {
+        if (node instanceof Map<?, ?> map) {
+            return map.get(segment);
+        }
+        if (node instanceof List<?> list && segment.chars().allMatch(Character::isDigit) && segment.length() < 9) {
+            int index = Integer.parseInt(segment);
+            return index < list.size() ? list.get(index) : null;
+        }
+        return null;
+    }
+
+    /** {@code format=text} of an inner node: its keys (or indexes), an inner child's name followed by '/'. */
+    private static String childNames(Object node) {
+        List<String> names = new java.util.ArrayList<>();
+        if (node instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> names.add(k + (v instanceof Map || v instanceof List ? "/" : "")));
+        } else {
+            List<?> list = (List<?>) node;
+            for (int i = 0; i < list.size(); i++) {
+                Object v = list.get(i);
+                names.add(i + (v instanceof Map || v instanceof List ? "/" : ""));
+            }
+        }
+        return String.join("\n", names);
+    }
+
+    private static LabHttpResponse textResponse(String text) {
+        Map<String, String> headers = new LinkedHashMap<>(SERVER_HEADER);
+        headers.put("Content-Type", "text/plain; charset=utf-8");
+        return new LabHttpResponse(200, headers, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** A fixed one-second window per VM, as IMDS documents its limit ("20 requests per second"). */

@@ -16,8 +16,9 @@ import dev.milab.arm.VirtualMachine;
  * ({@code vm1} with its system-assigned identity on), Azure SQL server {@code sql1} with database {@code db1}, and key
  * vault {@code kv1} (Azure RBAC). Nobody is granted anything: granting is what the demos teach.
  *
- * <p>Options: {@code --gateway-port N} (default 47443), {@code --imds-port-base N} (default 47000: vm1 is 47001),
- * {@code --sql-port N} (default 47433), {@code --state-dir DIR} (default {@code ~/.milab}).
+ * <p>Options ({@code --help} prints them): {@code --gateway-port N} (default 47443), {@code --imds-port-base N}
+ * (default 47000; VM n listens on N+n, so vm1 is 47001), {@code --sql-port N} (default 47433), {@code --state-dir DIR}
+ * (default {@code ~/.milab}).
  */
 public final class LabServer {
 
@@ -28,26 +29,76 @@ public final class LabServer {
     private LabServer() {
     }
 
-    public static void main(String[] args) throws InterruptedException {
-        int gatewayPort = DEFAULT_GATEWAY_PORT;
-        int imdsBase = DEFAULT_IMDS_PORT_BASE;
-        int sqlPort = DEFAULT_SQL_PORT;
-        Path state = Path.of(System.getProperty("user.home"), ".milab");
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--gateway-port" -> gatewayPort = Integer.parseInt(args[++i]);
-                case "--imds-port-base" -> imdsBase = Integer.parseInt(args[++i]);
-                case "--sql-port" -> sqlPort = Integer.parseInt(args[++i]);
-                case "--state-dir" -> state = Path.of(args[++i]);
-                default -> {
-                    System.err.println("Unknown option " + args[i]
-                        + "\nUsage: LabServer [--gateway-port N] [--imds-port-base N] [--sql-port N] [--state-dir DIR]");
-                    System.exit(2);
+    /** What {@code --help} prints; an unknown or incomplete option prints it to standard error. */
+    static final String USAGE = """
+        Usage: LabServer [--gateway-port N] [--imds-port-base N] [--sql-port N] [--state-dir DIR] [--help]
+
+          --gateway-port N     HTTPS port for login.microsoftonline.com, management.azure.com and
+                               *.vault.azure.net (default %d)
+          --imds-port-base N   vmK's IMDS listens on N+K: vm1 on N+1 ... vm5 on N+5 (default %d, so vm1 is %d)
+          --sql-port N         TDS port of Azure SQL server sql1 (default %d)
+          --state-dir DIR      where the lab CA, trust files and admin.env are kept (default ~/.milab)
+          --help, -h           print this and exit
+        """.formatted(DEFAULT_GATEWAY_PORT, DEFAULT_IMDS_PORT_BASE, DEFAULT_IMDS_PORT_BASE + 1, DEFAULT_SQL_PORT);
+
+    /** The command line: ports and state directory, or {@code help} when only the usage is wanted. */
+    record Options(int gatewayPort, int imdsPortBase, int sqlPort, Path stateDirectory, boolean help) {
+
+        /** @throws IllegalArgumentException for an unknown option, a missing value or a port that is no number */
+        static Options parse(String... args) {
+            int gatewayPort = DEFAULT_GATEWAY_PORT;
+            int imdsBase = DEFAULT_IMDS_PORT_BASE;
+            int sqlPort = DEFAULT_SQL_PORT;
+            Path state = Path.of(System.getProperty("user.home"), ".milab");
+            for (int i = 0; i < args.length; i++) {
+                String option = args[i];
+                switch (option) {
+                    case "--help", "-h" -> {
+                        return new Options(gatewayPort, imdsBase, sqlPort, state, true);
+                    }
+                    case "--gateway-port" -> gatewayPort = port(option, value(args, ++i, option));
+                    case "--imds-port-base" -> imdsBase = port(option, value(args, ++i, option));
+                    case "--sql-port" -> sqlPort = port(option, value(args, ++i, option));
+                    case "--state-dir" -> state = Path.of(value(args, ++i, option));
+                    default -> throw new IllegalArgumentException("Unknown option " + option);
                 }
             }
+            return new Options(gatewayPort, imdsBase, sqlPort, state, false);
         }
-        Lab lab = Lab.builder().gatewayPort(gatewayPort).imdsPortBase(imdsBase).sqlPort(sqlPort).stateDirectory(state)
-            .keepCaOnDisk(true).start();
+
+        private static String value(String[] args, int i, String option) {
+            if (i >= args.length) {
+                throw new IllegalArgumentException("Option " + option + " needs a value");
+            }
+            return args[i];
+        }
+
+        private static int port(String option, String value) {
+            try {
+                return Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("Option " + option + " needs a number, not " + value);
+            }
+        }
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.print(USAGE);
+            System.exit(2);
+            return;
+        }
+        if (options.help()) {
+            System.out.print(USAGE);
+            System.out.flush();
+            return;
+        }
+        Lab lab = Lab.builder().gatewayPort(options.gatewayPort()).imdsPortBase(options.imdsPortBase())
+            .sqlPort(options.sqlPort()).stateDirectory(options.stateDirectory()).keepCaOnDisk(true).start();
         seedDefaultScenario(lab);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -73,11 +124,17 @@ public final class LabServer {
     /**
      * Writes the admin workstation's settings ({@link Lab#adminEnvironment()}) to {@code admin.env} in the state
      * directory, readable by its owner only: it holds the lab's one deliberate client secret.
+     *
+     * <p>Each line is {@code KEY='value'} so that a POSIX shell can source the file ({@code set -a; . admin.env}):
+     * {@code MILAB_ROUTES} holds {@code ;}, which unquoted ends a shell command. systemd's {@code EnvironmentFile},
+     * docker compose's {@code env_file} and python-dotenv strip the quotes too; {@code docker run --env-file} does
+     * not (it takes everything after {@code =} literally), so the file is for shells first.
      */
     static Path writeAdminEnvironment(Lab lab) {
         Path file = lab.trustFiles().caPem().resolveSibling("admin.env");
-        StringBuilder text = new StringBuilder("# The lab's admin principal (Owner of the subscription). Lab only.\n");
-        lab.adminEnvironment().forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+        StringBuilder text = new StringBuilder("# The lab's admin principal (Owner of the subscription). Lab only.\n"
+            + "# Load it into a shell with: set -a; . " + file + "; set +a\n");
+        lab.adminEnvironment().forEach((k, v) -> text.append(shellAssignment(k, v)).append('\n'));
         try {
             java.nio.file.Files.writeString(file, text);
             try {
@@ -90,6 +147,17 @@ public final class LabServer {
             throw new java.io.UncheckedIOException(e);
         }
         return file;
+    }
+
+    /**
+     * {@code KEY='value'}, with each {@code '} in the value written as {@code '\''} (POSIX shell, "Single-Quotes":
+     * nothing inside single quotes is special, so the value comes back exactly).
+     */
+    static String shellAssignment(String key, String value) {
+        if (!key.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new IllegalArgumentException("Not a shell variable name: " + key);
+        }
+        return key + "='" + value.replace("'", "'\\''") + "'";
     }
 
     static void printBanner(Lab lab, PrintStream out) {

@@ -240,6 +240,58 @@ class ResourceManagerProtocolIT {
         assertThat(vm.get("properties").get("hardwareProfile").get("vmSize").asText()).isEqualTo("Standard_D2s_v5");
         assertThat(vm.get("properties").get("provisioningState").asText()).isEqualTo("Succeeded");
         assertThat(lab.imdsAddress("proto-put")).isNotNull();
+        assertThat(imdsText("proto-put", "compute/vmSize")).isEqualTo("Standard_D2s_v5");
+    }
+
+    /** A leaf of the VM's instance metadata, asked of its IMDS on loopback as code on the VM asks it. */
+    private static String imdsText(String vmName, String leaf) throws Exception {
+        java.net.URI uri = java.net.URI.create(lab.imdsAddress(vmName) + "/metadata/instance/" + leaf
+            + "?api-version=2021-02-01&format=text");
+        if (!dev.milab.routing.Loopback.isLoopbackLiteral(uri.getHost())) {
+            throw new IllegalStateException("Tests talk to loopback only, not " + uri);
+        }
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+            .proxy(java.net.http.HttpClient.Builder.NO_PROXY).build();
+        java.net.http.HttpResponse<String> response = http.send(java.net.http.HttpRequest.newBuilder(uri)
+            .header("Metadata", "true").timeout(Duration.ofSeconds(10)).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
+    }
+
+    @Test
+    void deletingAnIdentityAnswers200WithNoBodyAndThen204() throws Exception {
+        String path = rg() + "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/proto-delete"
+            + "?api-version=2023-01-31";
+        RoutedHttp.Response created = ArmClients.call(HttpMethod.PUT, path, token, "{\"location\":\"westeurope\"}");
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(Json.read(created.body()).get("id").asText()).isEqualTo(sub + "/resourcegroups/"
+            + Lab.DEFAULT_RESOURCE_GROUP + "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/proto-delete");
+
+        RoutedHttp.Response deleted = ArmClients.call(HttpMethod.DELETE, path, token, null);
+        assertThat(deleted.status()).isEqualTo(200);
+        assertThat(deleted.body()).isEmpty();
+
+        RoutedHttp.Response again = ArmClients.call(HttpMethod.DELETE, path, token, null);
+        assertThat(again.status()).isEqualTo(204);
+        assertThat(again.body()).isEmpty();
+    }
+
+    @Test
+    void deletingAFederatedCredentialAnswers200WithNoBody() throws Exception {
+        lab.createUserAssignedIdentity("proto-fic");
+        String path = rg() + "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/proto-fic"
+            + "/federatedIdentityCredentials/proto-cred?api-version=2023-01-31";
+        RoutedHttp.Response created = ArmClients.call(HttpMethod.PUT, path, token, "{\"properties\":{\"issuer\":"
+            + "\"https://issuer.example\",\"subject\":\"system:serviceaccount:ns:app\",\"audiences\":"
+            + "[\"api://AzureADTokenExchange\"]}}");
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(Json.read(created.body()).get("id").asText()).contains("/resourcegroups/");
+
+        RoutedHttp.Response deleted = ArmClients.call(HttpMethod.DELETE, path, token, null);
+        assertThat(deleted.status()).isEqualTo(200);
+        assertThat(deleted.body()).isEmpty();
+        assertThat(ArmClients.call(HttpMethod.DELETE, path, token, null).status()).isEqualTo(204);
     }
 
     @Test

@@ -101,6 +101,31 @@ class ResourceManagerSdkIT {
     }
 
     @Test
+    void anIdentitysIdSaysResourcegroupsInLowerCaseAsAzureWritesIt() {
+        Identity identity = msi.identities().define("sdk-casing").withRegion(Region.EUROPE_WEST)
+            .withExistingResourceGroup(RG).create();
+
+        String expected = "/subscriptions/" + lab.subscriptionId() + "/resourcegroups/" + RG
+            + "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/sdk-casing";
+        assertThat(identity.id()).isEqualTo(expected);
+        assertThat(msi.identities().getById(identity.id()).id()).isEqualTo(expected);
+        assertThat(identity.resourceGroupName()).isEqualTo(RG);
+        assertThat(msi.identities().listByResourceGroup(RG).stream().map(Identity::id)).contains(expected);
+    }
+
+    @Test
+    void deletingAnIdentityWithTheSdkSucceedsAndDeletingItAgainToo() {
+        Identity identity = msi.identities().define("sdk-delete").withRegion(Region.EUROPE_WEST)
+            .withExistingResourceGroup(RG).create();
+
+        msi.identities().deleteById(identity.id());
+        assertThat(lab.resources().userAssignedIdentity(identity.id())).isEmpty();
+
+        msi.identities().deleteByResourceGroup(RG, "sdk-delete");
+        assertThat(msi.identities().listByResourceGroup(RG).stream().map(Identity::name)).doesNotContain("sdk-delete");
+    }
+
+    @Test
     void aBuiltInRoleIsGrantedAtResourceScopeListedAndDeleted() {
         lab.createVirtualMachine("sdk-granted");
         VirtualMachine vm = compute.virtualMachines().getByResourceGroup(RG, "sdk-granted");

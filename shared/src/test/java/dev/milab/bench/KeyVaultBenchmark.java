@@ -4,13 +4,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 
 import com.azure.identity.ManagedIdentityCredentialBuilder;
 import com.azure.security.keyvault.secrets.SecretClient;
@@ -54,7 +49,9 @@ public final class KeyVaultBenchmark {
                 "https://bench.vault.azure.net/secrets/db-password/0123456789abcdef0123456789abcdef",
                 "attributes", java.util.Map.of("enabled", true, "created", 1, "updated", 1,
                     "recoveryLevel", "Recoverable+Purgeable", "recoverableDays", 90)));
-            HttpsServer trivial = trivialServer(lab, json.getBytes(StandardCharsets.UTF_8));
+            // The server's pool has non-daemon threads: exec:java waits for them, so they must end with the run.
+            ExecutorService serverThreads = Executors.newFixedThreadPool(16);
+            HttpsServer trivial = trivialServer(lab, json.getBytes(StandardCharsets.UTF_8), serverThreads);
             try {
                 LabRouting.install(vm1.with(new Route("bench.vault.azure.net", 443, "127.0.0.1",
                     trivial.getAddress().getPort())));
@@ -66,6 +63,7 @@ public final class KeyVaultBenchmark {
                 System.out.printf("Key Vault / baseline ratio: %.2f (target >= 0.50)%n", labRate / limit);
             } finally {
                 trivial.stop(0);
+                serverThreads.shutdownNow();
             }
         }
     }
@@ -75,7 +73,7 @@ public final class KeyVaultBenchmark {
             .buildClient();
     }
 
-    private static HttpsServer trivialServer(Lab lab, byte[] body) throws Exception {
+    private static HttpsServer trivialServer(Lab lab, byte[] body, ExecutorService threads) throws Exception {
         HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
         server.setHttpsConfigurator(new HttpsConfigurator(lab.tls().serverContext()));
         server.createContext("/", exchange -> {
@@ -85,7 +83,7 @@ public final class KeyVaultBenchmark {
             exchange.getResponseBody().write(body);
             exchange.close();
         });
-        server.setExecutor(Executors.newFixedThreadPool(16));
+        server.setExecutor(threads);
         server.start();
         return server;
     }
@@ -98,29 +96,12 @@ public final class KeyVaultBenchmark {
     }
 
     private static double measure(SecretClient client, Duration duration) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-        AtomicBoolean stop = new AtomicBoolean();
-        LongAdder done = new LongAdder();
-        List<Future<?>> workers = new ArrayList<>();
-        for (int t = 0; t < THREADS; t++) {
-            workers.add(pool.submit(() -> {
-                while (!stop.get()) {
-                    if (!"s3cr3t".equals(client.getSecret("db-password").getValue())) {
-                        throw new IllegalStateException("wrong value");
-                    }
-                    done.increment();
-                }
-                return null;
-            }));
-        }
         long t0 = System.nanoTime();
-        Thread.sleep(duration.toMillis());
-        stop.set(true);
-        for (Future<?> w : workers) {
-            w.get();
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        pool.shutdownNow();
-        return done.sum() / seconds;
+        long done = ConcurrentLoop.count(THREADS, duration, () -> () -> {
+            if (!"s3cr3t".equals(client.getSecret("db-password").getValue())) {
+                throw new IllegalStateException("wrong value");
+            }
+        });
+        return done / ((System.nanoTime() - t0) / 1e9);
     }
 }

@@ -24,12 +24,14 @@ import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.milab.entra.InvalidTokenException.Reason;
 import dev.milab.http.Json;
 import dev.milab.lab.Lab;
 import dev.milab.testing.SharedLab;
+import dev.milab.testing.TokenSpelling;
 
 /**
  * The checks every lab resource runs on a bearer token (signature via the published keys, issuer, audience, times),
@@ -176,6 +178,74 @@ class TokenValidatorTest {
                 e -> assertThat(e.reason()).isEqualTo(Reason.WRONG_AUDIENCE));
     }
 
+    /** A real token of the lab's token service, and each other spelling of it: only the canonical one is valid. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TokenSpelling.class)
+    void anotherSpellingOfARealTokenIsMalformed(TokenSpelling spelling) throws Exception {
+        ServicePrincipal principal = lab.createUserAssignedIdentity("spelling-" + spelling.ordinal()).principal();
+        String token = lab.tokens().issueManagedIdentityToken(principal, ARM).accessToken();
+        String altered = spelling.apply(token);
+
+        assertThat(lab.tokenValidator().validate(token, ARM_AUDIENCES).objectId()).isEqualTo(principal.objectId());
+        assertThatThrownBy(() -> lab.tokenValidator().validate(altered, ARM_AUDIENCES))
+            .isInstanceOfSatisfying(InvalidTokenException.class, e -> {
+                // '=' alone or after a 132-character header the JDK's decoder refuses already; the rest only
+                // the canonical rule does
+                assertThat(e.reason()).isEqualTo(Reason.MALFORMED);
+                assertThat(e.getMessage()).startsWith("The token is malformed");
+            });
+    }
+
+    /**
+     * Header and claims too have one spelling. These tokens are signed over their non-canonical text with the
+     * tenant's own key, so only the canonical rule can refuse them (a lenient decoder reads the same JSON).
+     */
+    static Stream<Arguments> nonCanonicalPartsSignedAsTheyAre() {
+        return Stream.of(
+            Arguments.of(Named.of("claims with '=' padding", (Supplier<String>) () -> {
+                String claims = b64(Json.write(with(c -> c.put("pad", paddingFor(c, 2)))));
+                return signInput(header() + "." + claims + "==");
+            })),
+            Arguments.of(Named.of("claims' last character in its unused bits", (Supplier<String>) () -> {
+                String claims = b64(Json.write(with(c -> c.put("pad", paddingFor(c, 3)))));
+                return signInput(header() + "." + TokenSpelling.inUnusedBits(claims));
+            })),
+            Arguments.of(Named.of("header with '=' padding", (Supplier<String>) () -> {
+                String header = headerOfLength(2);
+                return signInput(header + "==." + b64(Json.write(claims())));
+            })),
+            Arguments.of(Named.of("header's last character in its unused bits", (Supplier<String>) () -> {
+                String header = headerOfLength(3);
+                return signInput(TokenSpelling.inUnusedBits(header) + "." + b64(Json.write(claims())));
+            })));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("nonCanonicalPartsSignedAsTheyAre")
+    void aNonCanonicalHeaderOrClaimsPartIsMalformedEvenWhenSignedAsItIs(Supplier<String> token) {
+        String jwt = token.get();
+        String[] parts = jwt.split("\\.");
+        // the JDK's decoder accepts every part: the refusal below is the canonical rule's, not the decoder's
+        for (String part : parts) {
+            Base64.getUrlDecoder().decode(part);
+        }
+
+        assertThatThrownBy(() -> lab.tokenValidator().validate(jwt, ARM_AUDIENCES))
+            .isInstanceOfSatisfying(InvalidTokenException.class, e -> {
+                assertThat(e.reason()).isEqualTo(Reason.MALFORMED);
+                assertThat(e.getMessage()).contains("not canonical base64url");
+            });
+    }
+
+    @Test
+    void theCanonicalFormsOfTheSameCraftedPartsValidate() throws Exception {
+        String claims = b64(Json.write(with(c -> c.put("pad", paddingFor(c, 2)))));
+
+        assertThat(lab.tokenValidator().validate(signInput(header() + "." + claims), ARM_AUDIENCES)).isNotNull();
+        assertThat(lab.tokenValidator().validate(signInput(headerOfLength(3) + "." + b64(Json.write(claims()))),
+            ARM_AUDIENCES)).isNotNull();
+    }
+
     // ------------------------------------------------------------------------------------------------- helpers
 
     private static Lab lab() {
@@ -266,6 +336,48 @@ class TokenValidatorTest {
         Map<String, Object> changed = claims();
         changed.put("oid", "00000000-0000-0000-0000-000000000000");
         return parts[0] + "." + b64(Json.write(changed)) + "." + parts[2];
+    }
+
+    private static String header() {
+        return b64(Json.write(Map.of("typ", "JWT", "alg", "RS256", "kid", currentKid())));
+    }
+
+    /** The lab's header with a filler field sized so its base64url is {@code remainder} characters past a quantum. */
+    private static String headerOfLength(int remainder) {
+        for (int n = 0; ; n++) {
+            Map<String, Object> header = new LinkedHashMap<>();
+            header.put("typ", "JWT");
+            header.put("alg", "RS256");
+            header.put("kid", currentKid());
+            header.put("x", "y".repeat(n));
+            String text = b64(Json.write(header));
+            if (text.length() % 4 == remainder) {
+                return text;
+            }
+        }
+    }
+
+    /** A filler claim value that makes {@code claims} encode to {@code remainder} characters past a quantum. */
+    private static String paddingFor(Map<String, Object> claims, int remainder) {
+        for (int n = 0; ; n++) {
+            Map<String, Object> copy = new LinkedHashMap<>(claims);
+            copy.put("pad", "p".repeat(n));
+            if (b64(Json.write(copy)).length() % 4 == remainder) {
+                return "p".repeat(n);
+            }
+        }
+    }
+
+    /** An RS256 signature of the tenant's current key over exactly this text, however it is spelled. */
+    private static String signInput(String input) {
+        try {
+            java.security.Signature rs256 = java.security.Signature.getInstance("SHA256withRSA");
+            rs256.initSign(lab().signingKeys().current().keyPair().getPrivate());
+            rs256.update(input.getBytes(StandardCharsets.US_ASCII));
+            return input + "." + B64.encodeToString(rs256.sign());
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static KeyPair newRsaKeyPair() {

@@ -123,6 +123,26 @@ class ImdsProtocolIT {
         assertThat(reply.json().get("client_id").asText()).isEqualTo(vm.systemAssigned().appId());
     }
 
+    @Test
+    void aTokenPathWithATrailingSlashAsMsalNodeSendsItIsAccepted() throws Exception {
+        VirtualMachine vm = vmWithSystemAssigned("imds-trail");
+
+        Reply reply = get(vm.name(), TOKEN_PATH + "/" + LEARN_QUERY, METADATA);
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.json().get("client_id").asText()).isEqualTo(vm.systemAssigned().appId());
+    }
+
+    @Test
+    void aTokenPathWithATrailingSlashStillNeedsTheMetadataHeader() throws Exception {
+        VirtualMachine vm = vmWithSystemAssigned("imds-trail-nohdr");
+
+        Reply reply = get(vm.name(), TOKEN_PATH + "/" + LEARN_QUERY, Map.of());
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.json().get("error").asText()).isEqualTo("bad_request_102");
+    }
+
     // ------------------------------------------------------------------------------------------- Metadata header
 
     @Test
@@ -426,6 +446,89 @@ class ImdsProtocolIT {
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.json().get("name").asText()).isEqualTo(vm.name());
         assertThat(reply.json().get("vmId").asText()).isEqualTo(vm.vmId());
+    }
+
+    @Test
+    void aLeafWithFormatTextIsItsValueAsPlainText() throws Exception {
+        VirtualMachine vm = newVm("imds-leaf");
+
+        Reply reply = get(vm.name(), "/metadata/instance/compute/vmId?api-version=2021-02-01&format=text", METADATA);
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.contentType()).startsWith("text/plain");
+        assertThat(reply.body()).isEqualTo(vm.vmId());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"compute/name", "compute/resourceGroupName", "compute/subscriptionId", "compute/location",
+        "compute/resourceId", "compute/osType", "compute/azEnvironment",
+        "network/interface/0/ipv4/ipAddress/0/privateIpAddress", "network/interface/0/macAddress"})
+    void everyLeafOfTheDocumentIsServedAsText(String leaf) throws Exception {
+        VirtualMachine vm = newVm("imds-leaves");
+        JsonNode document = get(vm.name(), "/metadata/instance?api-version=2021-02-01", METADATA).json();
+
+        Reply reply = get(vm.name(), "/metadata/instance/" + leaf + "?api-version=2021-02-01&format=text", METADATA);
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.body()).isNotEmpty().isEqualTo(document.at("/" + leaf).asText());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "&format=json"})
+    void aLeafWithoutFormatTextIsABadRequest(String format) throws Exception {
+        VirtualMachine vm = newVm("imds-leaf-json");
+
+        Reply reply = get(vm.name(), "/metadata/instance/compute/vmId?api-version=2021-02-01" + format, METADATA);
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.json().get("error").asText()).startsWith("Bad request");
+    }
+
+    @Test
+    void aNestedRouteIsThatPartOfTheDocumentAsJson() throws Exception {
+        VirtualMachine vm = newVm("imds-nested");
+
+        Reply reply = get(vm.name(), "/metadata/instance/network/interface/0?api-version=2021-02-01", METADATA);
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.contentType()).startsWith("application/json");
+        assertThat(reply.json().get("ipv4").get("ipAddress").get(0).get("privateIpAddress").asText())
+            .isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void anInnerNodeWithFormatTextListsItsChildren() throws Exception {
+        VirtualMachine vm = newVm("imds-text-inner");
+
+        Reply reply = get(vm.name(), "/metadata/instance?api-version=2021-02-01&format=text", METADATA);
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.body().lines()).containsExactly("compute/", "network/");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"compute/noSuchField", "network/interface/1", "network/interface/x", "compute/vmId/more",
+        "computer"})
+    void aRouteThatNamesNothingIsNotFound(String route) throws Exception {
+        VirtualMachine vm = newVm("imds-route-404");
+
+        Reply reply = get(vm.name(), "/metadata/instance/" + route + "?api-version=2021-02-01&format=text", METADATA);
+
+        assertThat(reply.status()).isEqualTo(404);
+    }
+
+    @Test
+    void theVmSizeIsTheOneResourceManagerHolds() throws Exception {
+        VirtualMachine vm = newVm("imds-size");
+        String defaultSize = get(vm.name(), "/metadata/instance/compute/vmSize?api-version=2021-02-01&format=text",
+            METADATA).body();
+        assertThat(defaultSize).isEqualTo(vm.vmSize()).isEqualTo("Standard_B1s");
+
+        lab.resources().updateVirtualMachine(vm.resourceGroup(), vm.name(), null,
+            Map.of("hardwareProfile", Map.of("vmSize", "Standard_D4s_v5")));
+
+        Reply reply = get(vm.name(), "/metadata/instance/compute/vmSize?api-version=2021-02-01&format=text", METADATA);
+        assertThat(reply.body()).isEqualTo("Standard_D4s_v5");
     }
 
     @Test

@@ -85,10 +85,40 @@ class KeyVaultEndpointTest {
             LabHttpResponse r = endpoint.handle(request("GET", "kv-unit", "/secrets/x?api-version=7.6",
                 token.accessToken(), null));
             assertThat(r.status()).isEqualTo(401);
-            assertThat(r.headers()).containsKey("WWW-Authenticate");
+            assertThat(r.headers().get("WWW-Authenticate")).isEqualTo("Bearer authorization=\"https://login"
+                + ".microsoftonline.com/" + lab.tenant().id() + "\", resource=\"https://vault.azure.net\"");
+            // expiry is the reason, not some other refusal
+            assertThat(json(r).at("/error/code").asText()).isEqualTo("Unauthorized");
+            assertThat(json(r).at("/error/message").asText()).isEqualTo("Token validation failed: The token expired "
+                + "at " + java.time.Instant.ofEpochSecond(token.expiresOn().getEpochSecond()) + ".");
         } finally {
             clock.reset();
         }
+    }
+
+    /** Entra ID signs every tenant's tokens with the same keys: another tenant's token verifies, its issuer does not. */
+    @Test
+    void aTokenOfAnotherTenantIsRefusedWithKeyVaultsIssuerError() {
+        String otherTenant = java.util.UUID.randomUUID().toString();
+        long now = lab.clock().instant().getEpochSecond();
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("aud", "https://vault.azure.net");
+        claims.put("iss", "https://sts.windows.net/" + otherTenant + "/");
+        claims.put("nbf", now - 60);
+        claims.put("exp", now + 3600);
+        claims.put("oid", caller.objectId());
+        claims.put("appid", caller.appId());
+        claims.put("tid", otherTenant);
+        dev.milab.entra.SigningKey key = lab.signingKeys().current();
+        String token = dev.milab.entra.JsonWebToken.sign(claims, key.kid(), key.keyPair().getPrivate());
+
+        LabHttpResponse r = endpoint.handle(request("GET", "kv-unit", "/secrets/x?api-version=7.6", token, null));
+
+        assertThat(r.status()).isEqualTo(401);
+        assertThat(r.headers()).containsKey("WWW-Authenticate");
+        assertThat(json(r).at("/error/message").asText()).isEqualTo("AKV10032: Invalid issuer. Expected one of "
+            + lab.tenant().v1Issuer() + ", " + lab.tenant().v2Issuer() + ", found https://sts.windows.net/"
+            + otherTenant + "/.");
     }
 
     @ParameterizedTest

@@ -3,7 +3,6 @@ package dev.milab.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.SocketPermission;
 import java.net.URL;
@@ -44,19 +43,25 @@ class RoutingFailClosedTest {
     private RouteTable previous;
 
     @BeforeEach
+    @SuppressWarnings("deprecation")
     void removeAnyRouteTable() {
-        String configured = Configuration.getGlobalConfiguration().get(RouteTable.ROUTES_SETTING);
-        assumeTrue(configured == null || configured.isBlank(),
-            RouteTable.ROUTES_SETTING + " is set in this environment; these tests need it unset");
+        // MILAB_ROUTES (and MILAB_CA_FILE) from this JVM's environment or system properties would route these
+        // requests; an explicit blank value, which azure-core's Configuration reads before either, hides them.
+        Configuration.getGlobalConfiguration().put(RouteTable.ROUTES_SETTING, "");
+        Configuration.getGlobalConfiguration().put(RouteTable.CA_FILE_SETTING, "");
         previous = LabRouting.current().orElse(null);
         if (previous != null) {
             LabRouting.uninstall(previous);
         }
-        assertThat(LabRouting.current()).isEmpty();
+        assertThat(LabRouting.current()).as("no route table, whatever " + RouteTable.ROUTES_SETTING + " says")
+            .isEmpty();
     }
 
     @AfterEach
+    @SuppressWarnings("deprecation")
     void restoreRouteTable() {
+        Configuration.getGlobalConfiguration().remove(RouteTable.ROUTES_SETTING);
+        Configuration.getGlobalConfiguration().remove(RouteTable.CA_FILE_SETTING);
         if (previous != null) {
             LabRouting.install(previous);
         }

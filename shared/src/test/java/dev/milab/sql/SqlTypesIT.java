@@ -168,6 +168,38 @@ class SqlTypesIT {
     }
 
     @Test
+    void countAndLenAreIntAndCountBigIsBigintAsInSqlServer() throws Exception {
+        try (Connection c = db.asAdmin(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*), COUNT_BIG(*), LEN(N'abc  ') "
+                 + "FROM (SELECT 1 AS Id UNION ALL SELECT 2) AS x")) {
+            ResultSetMetaData md = rs.getMetaData();
+
+            assertThat(List.of(md.getColumnType(1), md.getColumnType(2), md.getColumnType(3)))
+                .containsExactly(Types.INTEGER, Types.BIGINT, Types.INTEGER);
+            assertThat(List.of(md.getColumnTypeName(1), md.getColumnTypeName(2), md.getColumnTypeName(3)))
+                .containsExactly("int", "bigint", "int");
+            rs.next();
+            assertThat(rs.getObject(1)).isEqualTo(2);
+            assertThat(rs.getObject(2)).isEqualTo(2L);
+            assertThat(rs.getObject(3)).as("LEN leaves out trailing spaces").isEqualTo(3);
+        }
+    }
+
+    @Test
+    void windowedCountIsIntAndWindowedCountBigIsBigint() throws Exception {
+        try (Connection c = db.asAdmin(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT Id, COUNT(*) OVER (), COUNT_BIG(Id) OVER (ORDER BY Id) "
+                 + "FROM (SELECT 1 AS Id UNION ALL SELECT 2) AS x ORDER BY Id")) {
+            ResultSetMetaData md = rs.getMetaData();
+
+            assertThat(List.of(md.getColumnType(2), md.getColumnType(3))).containsExactly(Types.INTEGER, Types.BIGINT);
+            rs.next();
+            assertThat(rs.getObject(2)).isEqualTo(2);
+            assertThat(rs.getObject(3)).isEqualTo(1L);
+        }
+    }
+
+    @Test
     void literalsComeBackTyped() throws Exception {
         try (Connection c = db.asAdmin(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT N'Zoë', 1.50, CAST(7 AS tinyint), CAST(1 AS bit), 0x0AFF, "

@@ -77,6 +77,46 @@ class TdsSessionTest {
             .isInstanceOf(TdsProtocolException.class);
     }
 
+    /** mssql-jdbc's PRELOGIN with its B_FENCRYPTION replaced: what a client that will not or cannot encrypt sends. */
+    private static TdsMessage preloginWithEncryption(int encryption) throws Exception {
+        PreLoginMessage captured = PreLoginMessage.decode(Captures.load("prelogin-sqlauth").payload());
+        java.util.List<PreLoginMessage.Option> options = captured.options().stream()
+            .map(o -> o.token() == PreLoginMessage.ENCRYPTION
+                ? new PreLoginMessage.Option(PreLoginMessage.ENCRYPTION, new byte[] {(byte) encryption}) : o)
+            .toList();
+        return new TdsMessage(PacketType.PRELOGIN, new PreLoginMessage(options).encode());
+    }
+
+    /** Azure SQL encrypts every connection: ENCRYPT_OFF (mssql-jdbc's encrypt=false) gets ENCRYPT_REQ, then TLS. */
+    @Test
+    void aTds74ClientThatAsksForNoEncryptionIsToldEncryptionIsRequiredAndCannotLogInInClear() throws Exception {
+        TdsSession session = new TdsSession(lab.azureSql(), false, null);
+
+        TdsSession.Reply reply = session.onMessage(preloginWithEncryption(PreLoginMessage.ENCRYPT_OFF));
+
+        assertThat(PreLoginMessage.decode(reply.messages().get(0).payload()).encryption())
+            .contains(PreLoginMessage.ENCRYPT_REQ);
+        assertThat(reply.next()).isEqualTo(TdsSession.Next.START_TLS);
+        assertThat(session.state()).isEqualTo(TdsSession.State.TLS_HANDSHAKE);
+        // a LOGIN7 in clear instead of the TLS handshake is a protocol error, never a login
+        assertThatThrownBy(() -> session.onMessage(Captures.load("login7-sqlauth")))
+            .isInstanceOf(TdsProtocolException.class);
+    }
+
+    @Test
+    void aTds74ClientThatCannotEncryptIsRefusedAfterPrelogin() throws Exception {
+        TdsSession session = new TdsSession(lab.azureSql(), false, null);
+
+        TdsSession.Reply reply = session.onMessage(preloginWithEncryption(PreLoginMessage.ENCRYPT_NOT_SUP));
+
+        assertThat(PreLoginMessage.decode(reply.messages().get(0).payload()).encryption())
+            .contains(PreLoginMessage.ENCRYPT_REQ);
+        assertThat(reply.next()).isEqualTo(TdsSession.Next.CLOSE);
+        assertThat(session.state()).isEqualTo(TdsSession.State.CLOSED);
+        assertThatThrownBy(() -> session.onMessage(Captures.load("login7-sqlauth")))
+            .isInstanceOf(TdsProtocolException.class);
+    }
+
     @Test
     void theMsalWorkflowGetsFedAuthInfoThenLogsInWithTheTokenMessage() throws Exception {
         TdsSession session = new TdsSession(lab.azureSql(), false, null);

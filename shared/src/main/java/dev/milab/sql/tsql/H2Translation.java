@@ -15,6 +15,8 @@ import java.util.Set;
  *       session's values;</li>
  *   <li>{@code SYSDATETIME()}, {@code SYSUTCDATETIME()}, {@code SYSDATETIMEOFFSET()}, {@code GETUTCDATE()} and
  *       {@code IIF(c, a, b)} become H2 expressions;</li>
+ *   <li>{@code COUNT(...)} and {@code LEN(...)} are cast to {@code int}, SQL Server's type for them ({@code LEN}
+ *       without trailing spaces), and {@code COUNT_BIG(...)} becomes H2's COUNT, a {@code bigint};</li>
  *   <li>types in column definitions, {@code CAST} and {@code CONVERT}: {@code datetimeoffset} becomes
  *       {@code TIMESTAMP WITH TIME ZONE}, {@code datetime2} and {@code time} keep SQL Server's default scale 7,
  *       {@code tinyint} becomes an unsigned domain (H2's TINYINT is signed), {@code datetime},
@@ -45,6 +47,8 @@ public final class H2Translation {
         "LINK_SCHEMA", "DATABASE_PATH", "DISK_SPACE_USED", "ABORT_SESSION", "CANCEL_SESSION", "SESSION_ID",
         "TRANSACTION_ID", "H2VERSION", "MEMORY_FREE", "MEMORY_USED", "LOCK_MODE", "LOCK_TIMEOUT", "READONLY",
         "SIGNAL", "JAVA_OBJECT");
+    /** Functions whose result type H2 and SQL Server disagree on, or that H2 names differently. */
+    private static final Set<String> RETYPED_AGGREGATES = Set.of("COUNT", "COUNT_BIG", "LEN");
     private static final Set<String> NOT_COLUMNS = Set.of("CONSTRAINT", "PRIMARY", "FOREIGN", "UNIQUE", "CHECK",
         "INDEX", "PERIOD", "KEY");
 
@@ -147,6 +151,14 @@ public final class H2Translation {
                                 args.get(2)[1]) + " END";
                             next = close + 1;
                         }
+                    } else if (RETYPED_AGGREGATES.contains(k.upper()) && i + 1 < to && t.get(i + 1).isSymbol("(")
+                        && !qualified) {
+                        int close = closing(i + 1, to);
+                        if (close > i + 2) {
+                            int[] end = {close + 1};
+                            replacement = retyped(k, i + 2, close, to, end);
+                            next = end[0];
+                        }
                     }
                 }
                 default -> {
@@ -165,6 +177,29 @@ public final class H2Translation {
         }
         out.append(source, copied, t.get(to - 1).end());
         return out.toString();
+    }
+
+    /**
+     * {@code COUNT(...)} and {@code LEN(...)} as SQL Server types them, {@code int} (H2 answers BIGINT), and
+     * {@code COUNT_BIG(...)}, which H2 does not know, as H2's COUNT, a {@code bigint} (Microsoft Learn, "COUNT",
+     * "COUNT_BIG", "LEN": "Return types"). A window ({@code OVER (...)}) goes inside the cast. SQL Server types
+     * {@code LEN} of a {@code varchar(max)}/{@code nvarchar(max)} as {@code bigint}; the lab, which does not know
+     * the argument's type here, says {@code int} for every {@code LEN}.
+     */
+    private String retyped(Token function, int argumentsFrom, int close, int to, int[] end) {
+        String arguments = range(argumentsFrom, close);
+        if (function.isWord("LEN")) {
+            // H2's LEN counts trailing blanks; SQL Server's "excluding trailing spaces" (Microsoft Learn, "LEN").
+            return "CAST(LENGTH(RTRIM(" + arguments + ")) AS INT)";
+        }
+        String name = function.isWord("COUNT_BIG") ? "COUNT" : function.text();
+        StringBuilder call = new StringBuilder(name).append('(').append(arguments).append(')');
+        if (end[0] + 1 < to && t.get(end[0]).isWord("OVER") && t.get(end[0] + 1).isSymbol("(")) {
+            int overClose = closing(end[0] + 1, to);
+            call.append(' ').append(range(end[0], overClose + 1));
+            end[0] = overClose + 1;
+        }
+        return function.isWord("COUNT_BIG") ? call.toString() : "CAST(" + call + " AS INT)";
     }
 
     private static TsqlException mustDeclare(String variable) {

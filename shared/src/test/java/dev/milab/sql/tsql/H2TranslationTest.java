@@ -56,6 +56,28 @@ class H2TranslationTest {
     }
 
     @Test
+    void countAndLenAreCastToIntAndCountBigIsH2sCount() {
+        assertThat(translate("SELECT COUNT(*), count(DISTINCT a), LEN(b), COUNT_BIG(*) FROM t").sql())
+            .isEqualTo("SELECT CAST(COUNT(*) AS INT), CAST(count(DISTINCT a) AS INT), CAST(LENGTH(RTRIM(b)) AS INT), "
+                + "COUNT(*) "
+                + "FROM t");
+        assertThat(translate("SELECT a FROM t GROUP BY a HAVING COUNT(*) > @P0").sql())
+            .isEqualTo("SELECT a FROM t GROUP BY a HAVING CAST(COUNT(*) AS INT) > ?");
+    }
+
+    @Test
+    void aWindowedCountKeepsItsOverClauseInsideTheCast() {
+        assertThat(translate("SELECT COUNT(*) OVER (PARTITION BY a), COUNT_BIG(b) OVER (ORDER BY b) FROM t").sql())
+            .isEqualTo("SELECT CAST(COUNT(*) OVER (PARTITION BY a) AS INT), COUNT(b) OVER (ORDER BY b) FROM t");
+    }
+
+    @Test
+    void aColumnOrAQualifiedFunctionNamedCountIsLeftAlone() {
+        assertThat(translate("SELECT count, dbo.COUNT(a), LEN(COUNT_BIG(*)) FROM t").sql())
+            .isEqualTo("SELECT count, dbo.COUNT(a), CAST(LENGTH(RTRIM(COUNT(*))) AS INT) FROM t");
+    }
+
+    @Test
     void typesH2LacksBecomeTheirNearestH2Types() {
         assertThat(translate("CREATE TABLE t (time time, at datetimeoffset(3), d datetime2, small tinyint NOT NULL,"
             + " m money, CONSTRAINT pk PRIMARY KEY (time))").sql())
