@@ -66,4 +66,15 @@ public record DemoOptions(boolean pause, Target target, Optional<Path> config, b
         }
         return args[i];
     }
+
+    /**
+     * Stops a demo that drives the embedded lab only when it was asked for real Azure: {@code onAzure} says what to do
+     * there instead (the module's az script and README steps). {@link DemoRunner} prints it and exits with 2.
+     */
+    public void requireLab(String onAzure) {
+        if (target == Target.AZURE) {
+            throw new UnsupportedOperationException("--target azure: " + onAzure
+                + "; this demo drives the embedded lab only");
+        }
+    }
 }

@@ -568,6 +568,44 @@ public final class Lab implements AutoCloseable {
         return VmProcess.start(vmName, vmEnvironment(vmName), classPath, mainClass, args, echo);
     }
 
+    /**
+     * Makes this JVM a workstation outside Azure in this lab: azure-core's HTTP client is the lab's routing client
+     * ({@code AZURE_HTTP_CLIENT_IMPLEMENTATION}), which sends Azure's host names here and trusts only the lab CA. For
+     * a demo's own JVM; tests use the kit's {@code LabExtension}, which also puts things back afterwards.
+     */
+    public RouteTable routeThisJvmAsWorkstation() {
+        System.setProperty("AZURE_HTTP_CLIENT_IMPLEMENTATION", LabHttpClientProvider.class.getName());
+        RouteTable table = routesForWorkstation();
+        LabRouting.install(table);
+        return table;
+    }
+
+    /**
+     * {@link #routeThisJvmAsWorkstation()}, signed in as the lab's admin: {@code DefaultAzureCredential} finds the
+     * admin principal in {@code AZURE_CLIENT_ID}, {@code AZURE_CLIENT_SECRET} and {@code AZURE_TENANT_ID}, which
+     * azure-core reads from system properties as from the environment. What {@code az login} is on a real
+     * workstation.
+     */
+    public void signInThisJvmAsAdmin() {
+        routeThisJvmAsWorkstation();
+        adminEnvironment().forEach((k, v) -> {
+            if (k.startsWith("AZURE_") && !k.equals("AZURE_HTTP_CLIENT_IMPLEMENTATION")) {
+                System.setProperty(k, v);
+            }
+        });
+    }
+
+    /**
+     * The JDBC URL of a database on a lab SQL server, as any machine here reaches it: the lab's TDS port on loopback,
+     * TDS 8.0 (strict encryption) with Azure's host name for the certificate check and the lab CA as trust store.
+     * Authentication comes on top, as on Azure.
+     */
+    public String jdbcUrl(String server, String database) {
+        return "jdbc:sqlserver://127.0.0.1:" + sqlPort() + ";databaseName=" + database + ";encrypt=strict"
+            + ";hostNameInCertificate=" + sqlServer(server).hostName() + ";trustStore=" + trustFiles.trustStore()
+            + ";trustStorePassword=" + trustFiles.trustStorePassword() + ";loginTimeout=15";
+    }
+
     /** Routes this JVM's Azure SDK traffic as if it ran on {@code vmName} (tests and single-VM demos). */
     public RouteTable routeThisJvmTo(String vmName) {
         RouteTable table = routesFor(vmName);

@@ -5,15 +5,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
-import com.azure.core.credential.TokenRequestContext;
 import com.azure.core.management.profile.AzureProfile;
 import com.azure.resourcemanager.authorization.AuthorizationManager;
 import com.azure.resourcemanager.compute.ComputeManager;
 import com.azure.resourcemanager.sql.SqlServerManager;
 import com.microsoft.sqlserver.jdbc.SQLServerDataSource;
-import com.microsoft.sqlserver.jdbc.SqlAuthenticationToken;
+
+import dev.milab.kit.EntraSql;
 
 /**
  * The admin's workstation: you, signed in (DefaultAzureCredential finds {@code az login}, or in the lab the admin
@@ -21,15 +20,15 @@ import com.microsoft.sqlserver.jdbc.SqlAuthenticationToken;
  */
 final class AdminWorkstation {
 
-    private final TokenCredential credential;
     private final String sqlUrl;
+    private final EntraSql database;
     final ComputeManager compute;
     final AuthorizationManager authorization;
     final SqlServerManager sql;
 
     AdminWorkstation(TokenCredential credential, AzureProfile profile, String sqlUrl) {
-        this.credential = credential;
         this.sqlUrl = sqlUrl;
+        this.database = new EntraSql(credential, sqlUrl);
         this.compute = ComputeManager.authenticate(credential, profile);
         this.authorization = AuthorizationManager.authenticate(credential, profile);
         this.sql = SqlServerManager.authenticate(credential, profile);
@@ -37,9 +36,7 @@ final class AdminWorkstation {
 
     /** Runs T-SQL as the server's Entra admin: a token for the admin, no password. */
     void execute(String tsql) throws SQLException {
-        try (Connection c = connect(); Statement s = c.createStatement()) {
-            s.execute(tsql);
-        }
+        database.execute(tsql);
     }
 
     /** Logs in with a token someone holds (what a stolen token does) and returns {@code SUSER_SNAME()}. */
@@ -52,16 +49,5 @@ final class AdminWorkstation {
             rs.next();
             return rs.getString(1);
         }
-    }
-
-    private Connection connect() throws SQLException {
-        SQLServerDataSource ds = new SQLServerDataSource();
-        ds.setURL(sqlUrl);
-        TokenRequestContext scope = new TokenRequestContext().addScopes("https://database.windows.net/.default");
-        ds.setAccessTokenCallback((spn, sts) -> {
-            AccessToken token = credential.getTokenSync(scope);
-            return new SqlAuthenticationToken(token.getToken(), token.getExpiresAt().toInstant().toEpochMilli());
-        });
-        return ds.getConnection();
     }
 }

@@ -58,10 +58,7 @@ public final class SystemAssignedDemo implements DemoRunner.Demo {
     }
 
     static DemoRunner.Demo create(DemoOptions options, Narrator narrator) throws Exception {
-        if (options.target() == dev.milab.kit.Target.AZURE) {
-            throw new UnsupportedOperationException("--target azure: run the module README's az script and the app "
-                + "on your VM as it describes; this demo drives the embedded lab only");
-        }
+        options.requireLab("run the module README's az script and the app on your VM as it describes");
         return new SystemAssignedDemo(narrator, new LabWiring());
     }
 
@@ -273,7 +270,8 @@ public final class SystemAssignedDemo implements DemoRunner.Demo {
             }
         }
         java.time.Instant expiredAt = firstExpiry;
-        boolean afterExpiry = expiredAt != null && logins.stream().anyMatch(h -> h.ok() && h.at().isAfter(expiredAt));
+        boolean afterExpiry = expiredAt != null
+            && logins.stream().anyMatch(h -> h.ok() && h.at().isAfter(expiredAt));
         long imdsCalls = count(before, "vm1", "IMDS (vm1)");
         say.show("logins", logins.size() + ", all accepted: " + logins.stream().allMatch(Hop::ok));
         say.show("IMDS calls", imdsCalls);

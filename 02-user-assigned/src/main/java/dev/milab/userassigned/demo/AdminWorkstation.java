@@ -1,19 +1,15 @@
 package dev.milab.userassigned.demo;
 
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 
-import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
-import com.azure.core.credential.TokenRequestContext;
 import com.azure.core.management.profile.AzureProfile;
 import com.azure.resourcemanager.authorization.AuthorizationManager;
 import com.azure.resourcemanager.compute.ComputeManager;
 import com.azure.resourcemanager.msi.MsiManager;
 import com.azure.resourcemanager.sql.SqlServerManager;
-import com.microsoft.sqlserver.jdbc.SQLServerDataSource;
-import com.microsoft.sqlserver.jdbc.SqlAuthenticationToken;
+
+import dev.milab.kit.EntraSql;
 
 /**
  * The admin's workstation: you, signed in (DefaultAzureCredential finds {@code az login}, or in the lab the admin
@@ -21,16 +17,14 @@ import com.microsoft.sqlserver.jdbc.SqlAuthenticationToken;
  */
 final class AdminWorkstation {
 
-    private final TokenCredential credential;
-    private final String sqlUrl;
+    private final EntraSql database;
     final MsiManager msi;
     final ComputeManager compute;
     final AuthorizationManager authorization;
     final SqlServerManager sql;
 
     AdminWorkstation(TokenCredential credential, AzureProfile profile, String sqlUrl) {
-        this.credential = credential;
-        this.sqlUrl = sqlUrl;
+        this.database = new EntraSql(credential, sqlUrl);
         this.msi = MsiManager.authenticate(credential, profile);
         this.compute = ComputeManager.authenticate(credential, profile);
         this.authorization = AuthorizationManager.authenticate(credential, profile);
@@ -39,15 +33,6 @@ final class AdminWorkstation {
 
     /** Runs T-SQL as the server's Entra admin: a token for the admin, no password. */
     void execute(String tsql) throws SQLException {
-        SQLServerDataSource ds = new SQLServerDataSource();
-        ds.setURL(sqlUrl);
-        TokenRequestContext scope = new TokenRequestContext().addScopes("https://database.windows.net/.default");
-        ds.setAccessTokenCallback((spn, sts) -> {
-            AccessToken token = credential.getTokenSync(scope);
-            return new SqlAuthenticationToken(token.getToken(), token.getExpiresAt().toInstant().toEpochMilli());
-        });
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-            s.execute(tsql);
-        }
+        database.execute(tsql);
     }
 }

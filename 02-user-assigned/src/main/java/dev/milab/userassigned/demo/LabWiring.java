@@ -1,15 +1,12 @@
 package dev.milab.userassigned.demo;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.IntStream;
 
 import dev.milab.kit.Machine;
-import dev.milab.kit.MachineShell;
+import dev.milab.kit.MachineRoom;
 import dev.milab.lab.Lab;
-import dev.milab.routing.LabHttpClientProvider;
-import dev.milab.routing.LabRouting;
 
 /**
  * Everything that makes this demo run on the lab instead of Azure, in one place: start the lab, create what the
@@ -24,31 +21,21 @@ final class LabWiring implements AutoCloseable {
     static final String DATABASE = "db1";
 
     final Lab lab;
-    final Path disks;
+    final MachineRoom machines;
 
     LabWiring() throws Exception {
-        // The lab's HTTP client is this JVM's azure-core client, routed to the lab and trusting only its CA.
-        System.setProperty("AZURE_HTTP_CLIENT_IMPLEMENTATION", LabHttpClientProvider.class.getName());
         lab = Lab.start();
-        LabRouting.install(lab.routesForWorkstation());
-        // DefaultAzureCredential reads these settings (system properties or environment): you, signed in.
-        lab.adminEnvironment().forEach((k, v) -> {
-            if (k.startsWith("AZURE_") && !k.equals("AZURE_HTTP_CLIENT_IMPLEMENTATION")) {
-                System.setProperty(k, v);
-            }
-        });
+        // This JVM is your workstation: Azure SDK traffic to the lab, DefaultAzureCredential signed in as you.
+        lab.signInThisJvmAsAdmin();
         VMS.forEach(lab::createVirtualMachine);
         lab.createSqlServer(SQL_SERVER);
         lab.createSqlDatabase(SQL_SERVER, DATABASE);
-        disks = Files.createTempDirectory("milab-02-");
+        machines = new MachineRoom(lab, "02", PRELOAD);
     }
 
     /** The JDBC URL of SQL1 as seen from any machine here: the lab's port, Azure's host name for TLS. */
     String sqlUrl() {
-        return "jdbc:sqlserver://127.0.0.1:" + lab.sqlPort() + ";databaseName=" + DATABASE + ";encrypt=strict"
-            + ";hostNameInCertificate=" + SQL_SERVER + ".database.windows.net;trustStore="
-            + lab.trustFiles().trustStore() + ";trustStorePassword=" + lab.trustFiles().trustStorePassword()
-            + ";loginTimeout=15";
+        return lab.jdbcUrl(SQL_SERVER, DATABASE);
     }
 
     /** What a VM's JVM loads while it waits for its first program: the app's libraries. */
@@ -62,13 +49,12 @@ final class LabWiring implements AutoCloseable {
      * loads the app's libraries meanwhile.
      */
     Machine startVm(String vmName) {
-        return new Machine(vmName, lab.launchOnVm(vmName, MachineShell.class.getName(), PRELOAD, null));
+        return machines.vm(vmName);
     }
 
     /** A file on a machine's "disk" (a folder of this run). */
     Path file(String machine, String name) throws Exception {
-        Path dir = Files.createDirectories(disks.resolve(machine));
-        return dir.resolve(name);
+        return machines.file(machine, name);
     }
 
     @Override

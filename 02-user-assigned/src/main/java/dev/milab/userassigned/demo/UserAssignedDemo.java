@@ -33,7 +33,6 @@ import dev.milab.kit.JwtView;
 import dev.milab.kit.Machine;
 import dev.milab.kit.Narrator;
 import dev.milab.kit.Step;
-import dev.milab.kit.Target;
 import dev.milab.lab.Lab;
 import dev.milab.trace.Hop;
 import dev.milab.userassigned.app.InventoryApp;
@@ -72,10 +71,8 @@ public final class UserAssignedDemo implements DemoRunner.Demo {
     }
 
     static DemoRunner.Demo create(DemoOptions options, Narrator narrator) throws Exception {
-        if (options.target() == Target.AZURE) {
-            throw new UnsupportedOperationException("--target azure: run the module README's az script "
-                + "(azure/setup.sh) and the app on your VMs as it describes; this demo drives the embedded lab only");
-        }
+        options.requireLab("run the module README's az script (azure/setup.sh) and the app on your VMs as it"
+            + " describes");
         return new UserAssignedDemo(narrator, new LabWiring());
     }
 

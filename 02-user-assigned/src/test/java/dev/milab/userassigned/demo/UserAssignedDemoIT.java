@@ -5,33 +5,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.milab.kit.DemoRun;
+import dev.milab.kit.junit.WholeDemoTest;
 
 /**
  * The whole demo against the lab, as a learner runs it: every step's expected outcome seen, exit code 0, the
  * sequence diagram written, and the README's expected output still true.
  */
-class UserAssignedDemoIT {
+class UserAssignedDemoIT extends WholeDemoTest {
 
-    static DemoRun run;
-    static int exitCode;
-    static String output;
-
-    @BeforeAll
-    static void runTheDemo() {
-        run = DemoRun.of(UserAssignedDemo.NAME, UserAssignedDemo.TITLE, UserAssignedDemo.SUBTITLE,
+    @Override
+    protected DemoRun runTheDemo() {
+        return DemoRun.of(UserAssignedDemo.NAME, UserAssignedDemo.TITLE, UserAssignedDemo.SUBTITLE,
             UserAssignedDemo::create);
-        exitCode = run.exitCode();
-        output = run.output();
     }
 
-    @Test
-    void theDemoSeesEveryExpectedOutcomeAndExitsWithZero() {
-        assertThat(exitCode).as(output).isZero();
-        assertThat(output).contains("Done: 8 steps, ");
+    @Override
+    protected int steps() {
+        return 8;
     }
 
     @Test
@@ -77,15 +70,5 @@ class UserAssignedDemoIT {
     void theSequenceDiagramIsWritten() throws Exception {
         String diagram = Files.readString(Path.of("target", UserAssignedDemo.NAME + "-sequence.md"));
         assertThat(diagram).contains("```mermaid").contains("sequenceDiagram").contains("IMDS (vm5)");
-    }
-
-    @Test
-    void theReadmesExpectedOutputIsWhatARunPrints() throws Exception {
-        assertThat(run.readmeOutputMismatch()).isEmpty();
-    }
-
-    @Test
-    void theReadmesSequenceDiagramHasTheParticipantsOfARealRun() throws Exception {
-        assertThat(run.readmeParticipantsMismatch()).isEmpty();
     }
 }

@@ -17,10 +17,8 @@ import dev.milab.entra.NewClientSecret;
 import dev.milab.entra.ServicePrincipal;
 import dev.milab.keyvault.KeyVault;
 import dev.milab.kit.Machine;
-import dev.milab.kit.MachineShell;
+import dev.milab.kit.MachineRoom;
 import dev.milab.lab.Lab;
-import dev.milab.routing.LabHttpClientProvider;
-import dev.milab.routing.LabRouting;
 
 /**
  * Everything that makes this demo run on the lab instead of Azure, in one place: start the lab, create what the
@@ -48,7 +46,7 @@ final class LabWiring implements AutoCloseable {
     static final Duration SECRET_VALIDITY = Duration.ofDays(180);
 
     final Lab lab;
-    final Path disks;
+    final MachineRoom machines;
     final KeyVault vault;
     final ServicePrincipal appService;
     final ServicePrincipal arcServer;
@@ -61,17 +59,10 @@ final class LabWiring implements AutoCloseable {
     final Path certificateFile;
 
     LabWiring() throws Exception {
-        // The lab's HTTP client is this JVM's azure-core client, routed to the lab and trusting only its CA.
-        System.setProperty("AZURE_HTTP_CLIENT_IMPLEMENTATION", LabHttpClientProvider.class.getName());
         lab = Lab.start();
-        LabRouting.install(lab.routesForWorkstation());
-        // DefaultAzureCredential reads these settings (system properties or environment): you, signed in.
-        lab.adminEnvironment().forEach((k, v) -> {
-            if (k.startsWith("AZURE_") && !k.equals("AZURE_HTTP_CLIENT_IMPLEMENTATION")) {
-                System.setProperty(k, v);
-            }
-        });
-        disks = Files.createTempDirectory("milab-03-");
+        // This JVM is your workstation: Azure SDK traffic to the lab, DefaultAzureCredential signed in as you.
+        lab.signInThisJvmAsAdmin();
+        machines = new MachineRoom(lab, "03", List.of());
         lab.createVirtualMachine(VM);
         vault = lab.createKeyVault(VAULT);
         // Owner holds no data actions: the admin writes secrets as Key Vault Secrets Officer, as setup.sh grants.
@@ -128,23 +119,22 @@ final class LabWiring implements AutoCloseable {
 
     /** Starts a JVM "on" an Azure VM: its IMDS, Azure's host names routed to the lab. */
     Machine startVm(String name) {
-        return new Machine(name, lab.launchOnVm(name, MachineShell.class.getName(), List.of(), null));
+        return machines.vm(name);
     }
 
     /** Starts a JVM on an Arc-enabled server or App Service app: what its platform sets, and the routes. */
     Machine startHost(String name) {
-        return new Machine(name, lab.launchOnHost(name, MachineShell.class.getName(), List.of(), null));
+        return machines.host(name);
     }
 
     /** Starts a JVM on a server outside Azure with {@code settings} in its environment. */
     Machine startOffAzure(String name, Map<String, String> settings) {
-        return new Machine(name, lab.launchOffAzure(name, settings, MachineShell.class.getName(), List.of(), null));
+        return machines.offAzure(name, settings);
     }
 
     /** A file on a machine's "disk" (a folder of this run). */
     Path file(String machine, String name) throws Exception {
-        Path dir = Files.createDirectories(disks.resolve(machine));
-        return dir.resolve(name);
+        return machines.file(machine, name);
     }
 
     @Override

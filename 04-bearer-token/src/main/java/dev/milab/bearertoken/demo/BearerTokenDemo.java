@@ -38,7 +38,6 @@ import dev.milab.kit.JwtView;
 import dev.milab.kit.Machine;
 import dev.milab.kit.Narrator;
 import dev.milab.kit.Step;
-import dev.milab.kit.Target;
 import dev.milab.lab.Lab;
 import dev.milab.trace.Hop;
 
@@ -78,10 +77,7 @@ public final class BearerTokenDemo implements DemoRunner.Demo {
     }
 
     static DemoRunner.Demo create(DemoOptions options, Narrator narrator) throws Exception {
-        if (options.target() == Target.AZURE) {
-            throw new UnsupportedOperationException("--target azure: run the module README's az script and the app"
-                + " on your VM as it describes; this demo drives the embedded lab only");
-        }
+        options.requireLab("run the module README's az script and the app on your VM as it describes");
         return new BearerTokenDemo(narrator, new LabWiring());
     }
 

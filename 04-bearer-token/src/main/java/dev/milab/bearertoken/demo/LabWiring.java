@@ -18,10 +18,8 @@ import dev.milab.bearertoken.app.OrdersApi;
 import dev.milab.entra.Application;
 import dev.milab.entra.ServicePrincipal;
 import dev.milab.kit.Machine;
-import dev.milab.kit.MachineShell;
+import dev.milab.kit.MachineRoom;
 import dev.milab.lab.Lab;
-import dev.milab.routing.LabHttpClientProvider;
-import dev.milab.routing.LabRouting;
 import dev.milab.tls.IssuedCertificate;
 
 /**
@@ -46,7 +44,7 @@ final class LabWiring implements AutoCloseable {
         "dev.milab.bearertoken.demo.ShowImdsAnswer");
 
     final Lab lab;
-    final Path disks;
+    final MachineRoom machines;
     /** VM1's JVM, started as soon as VM1 has its identity: it boots while the rest is set up. */
     final Machine vm1;
     final ServicePrincipal vm1Identity;
@@ -59,20 +57,19 @@ final class LabWiring implements AutoCloseable {
     private volatile String caller = VM;
 
     LabWiring() throws Exception {
-        // This JVM's azure-core client is the lab's: routed to the lab, trusting only its CA, loopback otherwise.
-        System.setProperty("AZURE_HTTP_CLIENT_IMPLEMENTATION", LabHttpClientProvider.class.getName());
         lab = Lab.start();
-        LabRouting.install(lab.routesForWorkstation());
+        // This JVM's azure-core client is the lab's: routed to the lab, trusting only its CA, loopback otherwise.
+        lab.routeThisJvmAsWorkstation();
         lab.createVirtualMachine(VM);
         vm1Identity = lab.enableSystemAssignedIdentity(VM).systemAssigned();
         otherIdentity = lab.createUserAssignedIdentity(OTHER_IDENTITY);
         lab.attachUserAssignedIdentity(VM, OTHER_IDENTITY);
-        vm1 = new Machine(VM, lab.launchOnVm(VM, MachineShell.class.getName(), PRELOAD, null));
+        machines = new MachineRoom(lab, "04", PRELOAD);
+        vm1 = machines.vm(VM);
         // az ad app create --display-name orders-api; az ad app update --identifier-uris api://{appId}
         api = lab.directory().registerApplication(API_NAME);
         apiResource = "api://" + api.appId();
         lab.resourceApplications().register(apiResource);
-        disks = Files.createTempDirectory("milab-04-");
         apiKeyStore = writeKeyStore(lab.tls().certificateAuthority().issueServerCertificate(API_NAME,
             List.of("localhost"), List.of("127.0.0.1")));
     }
@@ -147,7 +144,7 @@ final class LabWiring implements AutoCloseable {
 
     /** A file on a machine's "disk" (a folder of this run). */
     Path file(String machine, String name) throws Exception {
-        return Files.createDirectories(disks.resolve(machine)).resolve(name);
+        return machines.file(machine, name);
     }
 
     private Path writeKeyStore(IssuedCertificate certificate) throws Exception {

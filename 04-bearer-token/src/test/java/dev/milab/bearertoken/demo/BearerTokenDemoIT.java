@@ -2,33 +2,26 @@ package dev.milab.bearertoken.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.milab.kit.DemoRun;
+import dev.milab.kit.junit.WholeDemoTest;
 
 /**
  * The whole of demo 04 against the lab, as a learner runs it: every step's outcome, and the module README's
  * expected output and sequence diagram, which must fit this run.
  */
-class BearerTokenDemoIT {
+class BearerTokenDemoIT extends WholeDemoTest {
 
-    static DemoRun run;
-    static int exitCode;
-    static String output;
-
-    @BeforeAll
-    static void runTheDemo() {
-        run = DemoRun.of(BearerTokenDemo.NAME, BearerTokenDemo.TITLE, BearerTokenDemo.SUBTITLE,
+    @Override
+    protected DemoRun runTheDemo() {
+        return DemoRun.of(BearerTokenDemo.NAME, BearerTokenDemo.TITLE, BearerTokenDemo.SUBTITLE,
             BearerTokenDemo::create);
-        exitCode = run.exitCode();
-        output = run.output();
     }
 
-    @Test
-    void everyStepSeesWhatAzureDoes() {
-        assertThat(exitCode).as(output).isZero();
-        assertThat(output).doesNotContain("FAILED").contains("Done: 6 steps");
+    @Override
+    protected int steps() {
+        return 6;
     }
 
     @Test
@@ -72,15 +65,5 @@ class BearerTokenDemoIT {
             "ok  an app-only token: idtyp app, no scp, no upn",
             "ok  403 Forbidden, error insufficient_scope",
             "Where proof-of-possession goes further");
-    }
-
-    @Test
-    void theReadmesExpectedOutputIsWhatARunPrints() {
-        assertThat(run.readmeOutputMismatch()).isEmpty();
-    }
-
-    @Test
-    void theReadmesSequenceDiagramHasTheParticipantsOfARealRun() {
-        assertThat(run.readmeParticipantsMismatch()).isEmpty();
     }
 }

@@ -207,10 +207,7 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback, 
         sql.database(database).orElseThrow(() -> new IllegalArgumentException(
             "SQL server " + server + " has no database " + database));
         // instanceName: LOGIN7 carries it, and it tells the lab's one TDS port which server is meant.
-        return "jdbc:sqlserver://127.0.0.1:" + running.sqlPort() + ";instanceName=" + server + ";databaseName="
-            + database + ";encrypt=strict;hostNameInCertificate=" + sql.hostName()
-            + ";trustStore=" + running.trustFiles().trustStore() + ";trustStorePassword="
-            + running.trustFiles().trustStorePassword() + ";loginTimeout=15";
+        return running.jdbcUrl(server, database) + ";instanceName=" + sql.name();
     }
 
     /**

@@ -2,12 +2,17 @@ package dev.milab.kit.junit;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.time.ZoneOffset;
 
-import com.microsoft.sqlserver.jdbc.SQLServerDataSource;
+import com.azure.core.credential.AccessToken;
+import com.azure.core.credential.TokenCredential;
 
+import reactor.core.publisher.Mono;
+
+import dev.milab.entra.IssuedToken;
 import dev.milab.entra.ResourceApplications;
 import dev.milab.entra.ServicePrincipal;
+import dev.milab.kit.EntraSql;
 import dev.milab.lab.Lab;
 
 /**
@@ -18,32 +23,28 @@ import dev.milab.lab.Lab;
  */
 public final class SqlAdmin {
 
-    private final Lab lab;
     private final ServicePrincipal admin;
-    private final String jdbcUrl;
+    private final EntraSql database;
 
     SqlAdmin(Lab lab, ServicePrincipal admin, String jdbcUrl) {
-        this.lab = lab;
         this.admin = admin;
-        this.jdbcUrl = jdbcUrl;
+        // The token Entra ID gives the admin application for Azure SQL (client credentials, a secret: appidacr 1),
+        // issued straight from the lab's token service: the test JVM keeps no MSAL cache to go stale across labs.
+        TokenCredential fromTheLab = request -> Mono.fromSupplier(() -> {
+            IssuedToken issued = lab.tokens().issueApplicationToken(admin, ResourceApplications.AZURE_SQL, "1");
+            return new AccessToken(issued.accessToken(), issued.expiresOn().atOffset(ZoneOffset.UTC));
+        });
+        this.database = new EntraSql(fromTheLab, jdbcUrl);
     }
 
     /** Runs a batch of T-SQL (one or more statements) in the database, as its Entra admin. */
     public void execute(String tsql) throws SQLException {
-        try (Connection c = connect(); Statement s = c.createStatement()) {
-            s.execute(tsql);
-        }
+        database.execute(tsql);
     }
 
     /** A connection to the database as its Entra admin (the server maps the admin to {@code dbo}); close it. */
     public Connection connect() throws SQLException {
-        SQLServerDataSource ds = new SQLServerDataSource();
-        ds.setURL(jdbcUrl);
-        // The token Entra ID gives the admin application for Azure SQL (client credentials, a secret: appidacr 1),
-        // issued straight from the lab's token service: the test JVM keeps no MSAL cache to go stale across labs.
-        ds.setAccessToken(lab.tokens().issueApplicationToken(admin, ResourceApplications.AZURE_SQL, "1")
-            .accessToken());
-        return ds.getConnection();
+        return database.connect();
     }
 
     /** The admin's login name on the server (the admin application's display name). */
