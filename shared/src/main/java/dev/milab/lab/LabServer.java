@@ -1,12 +1,23 @@
 package dev.milab.lab;
 
 import java.io.PrintStream;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
+import dev.milab.arm.ResourceIds;
+import dev.milab.arm.UserAssignedIdentity;
 import dev.milab.arm.VirtualMachine;
+import dev.milab.entra.ServicePrincipal;
+import dev.milab.http.LabHttpServer;
+import dev.milab.sql.DatabaseRole;
+import dev.milab.sql.SqlDatabase;
 
 /**
  * The lab as a standalone server, for curl and for SDKs in any language: fixed ports, a default scenario, and the
@@ -17,7 +28,9 @@ import dev.milab.arm.VirtualMachine;
  * vault {@code kv1} (Azure RBAC). Nobody is granted anything: granting is what the demos teach.
  *
  * <p>Options ({@code --help} prints them): {@code --gateway-port N} (default 47443), {@code --imds-port-base N}
- * (default 47000; VM n listens on N+n, so vm1 is 47001), {@code --sql-port N} (default 47433), {@code --state-dir DIR}
+ * (default 47000; VM n listens on N+n, so vm1 is 47001), {@code --sql-port N} (default 47433), {@code --control-port N}
+ * (default 47080, the lab's own {@link LabControlEndpoint}), {@code --set name=value} (a {@link LabControl} setting),
+ * {@code --sql-user NAME} (a database user in {@code db1} for a VM's or identity's principal), {@code --state-dir DIR}
  * (default {@code ~/.milab}).
  */
 public final class LabServer {
@@ -25,45 +38,67 @@ public final class LabServer {
     public static final int DEFAULT_GATEWAY_PORT = 47443;
     public static final int DEFAULT_IMDS_PORT_BASE = 47000;
     public static final int DEFAULT_SQL_PORT = 47433;
+    public static final int DEFAULT_CONTROL_PORT = 47080;
 
     private LabServer() {
     }
 
     /** What {@code --help} prints; an unknown or incomplete option prints it to standard error. */
     static final String USAGE = """
-        Usage: LabServer [--gateway-port N] [--imds-port-base N] [--sql-port N] [--state-dir DIR] [--help]
+        Usage: LabServer [--gateway-port N] [--imds-port-base N] [--sql-port N] [--control-port N]
+                         [--set NAME=VALUE]... [--sql-user NAME]... [--state-dir DIR] [--help]
 
           --gateway-port N     HTTPS port for login.microsoftonline.com, management.azure.com and
                                *.vault.azure.net (default %d)
           --imds-port-base N   vmK's IMDS listens on N+K: vm1 on N+1 ... vm5 on N+5 (default %d, so vm1 is %d)
           --sql-port N         TDS port of Azure SQL server sql1 (default %d)
+          --control-port N     the lab's control endpoint: settings, clock, key rollover (default %d)
+          --set NAME=VALUE     change a lab setting at start, for example managedIdentityTokenLifetime=2s
+                               (GET /lab/settings on the control endpoint lists them)
+          --sql-user NAME      create a database user in db1 for the identity of VM or user-assigned
+                               identity NAME, member of db_datareader (as CREATE USER [NAME] FROM
+                               EXTERNAL PROVIDER does), so that NAME can log in
           --state-dir DIR      where the lab CA, trust files and admin.env are kept (default ~/.milab)
           --help, -h           print this and exit
-        """.formatted(DEFAULT_GATEWAY_PORT, DEFAULT_IMDS_PORT_BASE, DEFAULT_IMDS_PORT_BASE + 1, DEFAULT_SQL_PORT);
+        """.formatted(DEFAULT_GATEWAY_PORT, DEFAULT_IMDS_PORT_BASE, DEFAULT_IMDS_PORT_BASE + 1, DEFAULT_SQL_PORT,
+        DEFAULT_CONTROL_PORT);
 
     /** The command line: ports and state directory, or {@code help} when only the usage is wanted. */
-    record Options(int gatewayPort, int imdsPortBase, int sqlPort, Path stateDirectory, boolean help) {
+    record Options(int gatewayPort, int imdsPortBase, int sqlPort, int controlPort, List<String> settings,
+                   List<String> sqlUsers, Path stateDirectory, boolean help) {
+
+        Options {
+            settings = List.copyOf(settings);
+            sqlUsers = List.copyOf(sqlUsers);
+        }
 
         /** @throws IllegalArgumentException for an unknown option, a missing value or a port that is no number */
         static Options parse(String... args) {
             int gatewayPort = DEFAULT_GATEWAY_PORT;
             int imdsBase = DEFAULT_IMDS_PORT_BASE;
             int sqlPort = DEFAULT_SQL_PORT;
+            int controlPort = DEFAULT_CONTROL_PORT;
+            List<String> settings = new ArrayList<>();
+            List<String> sqlUsers = new ArrayList<>();
             Path state = Path.of(System.getProperty("user.home"), ".milab");
             for (int i = 0; i < args.length; i++) {
                 String option = args[i];
                 switch (option) {
                     case "--help", "-h" -> {
-                        return new Options(gatewayPort, imdsBase, sqlPort, state, true);
+                        return new Options(gatewayPort, imdsBase, sqlPort, controlPort, settings, sqlUsers, state,
+                            true);
                     }
                     case "--gateway-port" -> gatewayPort = port(option, value(args, ++i, option));
                     case "--imds-port-base" -> imdsBase = port(option, value(args, ++i, option));
                     case "--sql-port" -> sqlPort = port(option, value(args, ++i, option));
+                    case "--control-port" -> controlPort = port(option, value(args, ++i, option));
+                    case "--set" -> settings.add(value(args, ++i, option));
+                    case "--sql-user" -> sqlUsers.add(value(args, ++i, option));
                     case "--state-dir" -> state = Path.of(value(args, ++i, option));
                     default -> throw new IllegalArgumentException("Unknown option " + option);
                 }
             }
-            return new Options(gatewayPort, imdsBase, sqlPort, state, false);
+            return new Options(gatewayPort, imdsBase, sqlPort, controlPort, settings, sqlUsers, state, false);
         }
 
         private static String value(String[] args, int i, String option) {
@@ -97,17 +132,82 @@ public final class LabServer {
             System.out.flush();
             return;
         }
-        Lab lab = Lab.builder().gatewayPort(options.gatewayPort()).imdsPortBase(options.imdsPortBase())
-            .sqlPort(options.sqlPort()).stateDirectory(options.stateDirectory()).keepCaOnDisk(true).start();
-        seedDefaultScenario(lab);
+        Running running;
+        try {
+            running = start(options);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            lab.close();
+            running.close();
             System.out.println("Lab stopped.");
             stopped.countDown();
         }, "lab-shutdown"));
-        printBanner(lab, System.out);
+        printBanner(running, System.out);
         stopped.await();
+    }
+
+    /** A started standalone lab: the lab with its default scenario, and its control endpoint. */
+    record Running(Lab lab, LabHttpServer control, ExecutorService controlThreads) implements AutoCloseable {
+
+        URI controlAddress() {
+            return URI.create(control.baseUri() + "/lab");
+        }
+
+        @Override
+        public void close() {
+            control.close();
+            controlThreads.shutdownNow();
+            lab.close();
+        }
+    }
+
+    /**
+     * Starts the lab as {@code main} does, without the banner or waiting.
+     *
+     * @throws IllegalArgumentException for a {@code --set} or {@code --sql-user} the lab refuses (nothing is left
+     *                                  running)
+     */
+    static Running start(Options options) {
+        Lab lab = Lab.builder().gatewayPort(options.gatewayPort()).imdsPortBase(options.imdsPortBase())
+            .sqlPort(options.sqlPort()).stateDirectory(options.stateDirectory()).keepCaOnDisk(true).start();
+        ExecutorService threads = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "lab-control");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            seedDefaultScenario(lab);
+            LabControl control = new LabControl(lab);
+            options.settings().forEach(control::set);
+            options.sqlUsers().forEach(name -> addDatabaseUser(lab, name));
+            LabHttpServer server = LabHttpServer.start(options.controlPort(), null, threads,
+                new LabControlEndpoint(control), null);
+            return new Running(lab, server, threads);
+        } catch (RuntimeException e) {
+            threads.shutdownNow();
+            lab.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A user in {@code sql1}'s {@code db1} for the principal of VM {@code name} (its system-assigned identity) or of
+     * the user-assigned identity {@code name}, in db_datareader: what the Entra admin's {@code CREATE USER [name] FROM
+     * EXTERNAL PROVIDER; ALTER ROLE db_datareader ADD MEMBER [name]} makes.
+     */
+    static void addDatabaseUser(Lab lab, String name) {
+        ServicePrincipal principal = lab.virtualMachine(name).map(VirtualMachine::systemAssigned)
+            .or(() -> lab.resources().userAssignedIdentity(ResourceIds.userAssignedIdentity(lab.subscriptionId(),
+                Lab.DEFAULT_RESOURCE_GROUP, name)).map(UserAssignedIdentity::principal))
+            .orElseThrow(() -> new IllegalArgumentException("--sql-user " + name + ": no VM with a system-assigned "
+                + "identity and no user-assigned identity of that name (the default scenario has vm1 with one)"));
+        SqlDatabase db1 = lab.sqlServer("sql1").database("db1").orElseThrow();
+        db1.createExternalUser(name, principal.appId(), principal.objectId());
+        db1.addRoleMember(DatabaseRole.DB_DATAREADER, name);
     }
 
     /** The default scenario of the standalone lab. */
@@ -118,6 +218,12 @@ public final class LabServer {
         lab.enableSystemAssignedIdentity("vm1");
         lab.createSqlServer("sql1");
         lab.createSqlDatabase("sql1", "db1");
+        // sql1's Microsoft Entra admin is the admin principal, as after "az sql server ad-admin create": who may
+        // create database users. Nobody else is in db1.
+        AdminPrincipal admin = lab.admin();
+        lab.resources().setSqlEntraAdmin(Lab.DEFAULT_RESOURCE_GROUP, "sql1", new dev.milab.arm.SqlServer.SqlEntraAdmin(
+            lab.directory().byObjectId(admin.objectId()).orElseThrow().displayName(), admin.objectId(),
+            admin.tenantId(), "Application", false));
         lab.createKeyVault("kv1");
     }
 
@@ -160,7 +266,11 @@ public final class LabServer {
         return key + "='" + value.replace("'", "'\\''") + "'";
     }
 
-    static void printBanner(Lab lab, PrintStream out) {
+    static void printBanner(Running running, PrintStream out) {
+        printBanner(running.lab(), running.controlAddress(), out);
+    }
+
+    static void printBanner(Lab lab, URI control, PrintStream out) {
         VirtualMachine vm1 = lab.virtualMachine("vm1").orElseThrow();
         String resource = URLEncoder.encode("https://management.azure.com/", StandardCharsets.UTF_8);
         String row = "%-16s%s%n";
@@ -181,6 +291,7 @@ public final class LabServer {
         out.printf(row, "Trust (PEM):", lab.trustFiles().caPem());
         out.printf(row, "Trust (PKCS12):", lab.trustFiles().trustStore() + " (password "
             + lab.trustFiles().trustStorePassword() + ")");
+        out.printf(row, "Lab control:", control + "  (settings, clock, key rollover; not an Azure API)");
         out.println();
         out.println("Get a token as vm1, the way Microsoft Learn shows it for 169.254.169.254:");
         out.println("  curl -s '" + lab.imdsAddress(vm1.name()) + "/metadata/identity/oauth2/token?api-version=2018-02-01"
@@ -190,10 +301,17 @@ public final class LabServer {
         out.println("  curl -s --cacert " + lab.trustFiles().caPem() + " --connect-to login.microsoftonline.com:443:127.0.0.1:"
             + lab.gatewayPort() + " https://login.microsoftonline.com/" + lab.tenant().id() + "/discovery/keys");
         out.println();
+        boolean vm1HasAUser = lab.sqlServer("sql1").database("db1").flatMap(db -> db.user(vm1.name())).isPresent();
         out.println("JDBC URL for code on vm1 (it asks vm1's IMDS for a token; no password):");
         out.println("  jdbc:sqlserver://127.0.0.1:" + lab.sqlPort() + ";databaseName=db1;encrypt=strict;"
             + "hostNameInCertificate=sql1.database.windows.net;trustStore=" + lab.trustFiles().trustStore()
             + ";trustStorePassword=" + lab.trustFiles().trustStorePassword() + ";authentication=ActiveDirectoryManagedIdentity");
+        if (vm1HasAUser) {
+            out.println("  vm1 has a user in db1 (db_datareader), so this logs in as vm1.");
+        } else {
+            out.println("  It answers 18456 until db1 has a user for vm1, as on Azure. Start the lab with --sql-user vm1,");
+            out.println("  or have sql1's Entra admin (the admin principal) run CREATE USER [vm1] FROM EXTERNAL PROVIDER.");
+        }
         out.println();
         out.println("Settings (environment variables) for a JVM that runs Azure SDK code \"on vm1\":");
         lab.vmEnvironment(vm1.name()).forEach((k, v) -> out.println("  " + k + "=" + v));

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,9 +32,8 @@ class LabServerBannerTest {
 
     @Test
     void theReadmeShowsTheBannerTheServerPrints(@TempDir Path state) throws Exception {
-        try (Lab lab = Lab.builder().stateDirectory(state).start()) {
-            LabServer.seedDefaultScenario(lab);
-            String banner = banner(lab).replace(state.toString(), "~/.milab");
+        try (LabServer.Running running = LabServer.start(freePorts(state))) {
+            String banner = banner(running).replace(state.toString(), "~/.milab");
 
             String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
             Matcher block = Pattern.compile("<!-- banner:start -->\\s*```text\\n(.*?)```\\s*<!-- banner:end -->",
@@ -46,9 +46,9 @@ class LabServerBannerTest {
 
     @Test
     void theCurlLineForAnImdsTokenGetsAToken(@TempDir Path state) throws Exception {
-        try (Lab lab = Lab.builder().stateDirectory(state).start()) {
-            LabServer.seedDefaultScenario(lab);
-            Matcher curl = Pattern.compile("curl -s '([^']+)' -H Metadata:true").matcher(banner(lab));
+        try (LabServer.Running running = LabServer.start(freePorts(state))) {
+            Lab lab = running.lab();
+            Matcher curl = Pattern.compile("curl -s '([^']+)' -H Metadata:true").matcher(banner(running));
             assertThat(curl.find()).isTrue();
 
             HttpClient client = HttpClient.newBuilder().proxy(ProxySelector.of(null)).build();
@@ -64,9 +64,21 @@ class LabServerBannerTest {
         }
     }
 
-    private static String banner(Lab lab) {
+    @Test
+    void withoutADatabaseUserTheBannerSaysWhatTheJdbcUrlNeedsFirst(@TempDir Path state) {
+        try (LabServer.Running running = LabServer.start(freePorts(state))) {
+            assertThat(banner(running)).contains("It answers 18456 until db1 has a user for vm1",
+                "--sql-user vm1", "CREATE USER [vm1] FROM EXTERNAL PROVIDER");
+        }
+    }
+
+    static LabServer.Options freePorts(Path state, String... sqlUsers) {
+        return new LabServer.Options(0, 0, 0, 0, List.of(), List.of(sqlUsers), state, false);
+    }
+
+    static String banner(LabServer.Running running) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        LabServer.printBanner(lab, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        LabServer.printBanner(running, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         return bytes.toString(StandardCharsets.UTF_8);
     }
 

@@ -25,15 +25,19 @@ class LabServerOptionsTest {
     @Test
     void theUsageNamesEveryOptionAndWhereVm1Listens() {
         assertThat(LabServer.USAGE).contains("--gateway-port N", "--imds-port-base N", "--sql-port N",
-            "--state-dir DIR", "--help", "vm1 on N+1", "so vm1 is 47001");
+            "--control-port N", "--set NAME=VALUE", "--sql-user NAME", "--state-dir DIR", "--help", "vm1 on N+1",
+            "so vm1 is 47001");
     }
 
     @Test
     void optionsSetPortsAndStateDirectory() {
         LabServer.Options options = LabServer.Options.parse("--gateway-port", "8443", "--imds-port-base", "8000",
-            "--sql-port", "1433", "--state-dir", "/tmp/lab");
+            "--sql-port", "1433", "--control-port", "8080", "--set", "validationClockSkew=0", "--sql-user", "vm1",
+            "--set", "managedIdentityTokenLifetime=2s", "--state-dir", "/tmp/lab");
 
-        assertThat(options).isEqualTo(new LabServer.Options(8443, 8000, 1433, Path.of("/tmp/lab"), false));
+        assertThat(options).isEqualTo(new LabServer.Options(8443, 8000, 1433, 8080,
+            List.of("validationClockSkew=0", "managedIdentityTokenLifetime=2s"), List.of("vm1"), Path.of("/tmp/lab"),
+            false));
     }
 
     @Test
@@ -43,6 +47,9 @@ class LabServerOptionsTest {
         assertThat(options.gatewayPort()).isEqualTo(LabServer.DEFAULT_GATEWAY_PORT);
         assertThat(options.imdsPortBase()).isEqualTo(LabServer.DEFAULT_IMDS_PORT_BASE);
         assertThat(options.sqlPort()).isEqualTo(LabServer.DEFAULT_SQL_PORT);
+        assertThat(options.controlPort()).isEqualTo(LabServer.DEFAULT_CONTROL_PORT);
+        assertThat(options.settings()).isEmpty();
+        assertThat(options.sqlUsers()).isEmpty();
         assertThat(options.help()).isFalse();
     }
 

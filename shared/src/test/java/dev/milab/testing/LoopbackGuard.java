@@ -12,6 +12,7 @@ import dev.milab.routing.Loopback;
  *
  * <p>Name resolution ({@code port == -1}) is allowed; connecting is not.
  */
+@SuppressWarnings("removal")
 public final class LoopbackGuard extends SecurityManager {
 
     @Override

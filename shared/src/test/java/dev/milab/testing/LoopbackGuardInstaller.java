@@ -16,9 +16,15 @@ public final class LoopbackGuardInstaller implements LauncherSessionListener {
     @Override
     @SuppressWarnings("removal")
     public void launcherSessionOpened(LauncherSession session) {
+        if (System.getProperty("classworlds.conf") != null) {
+            // Maven's own JVM: with reuseForks=false, surefire and failsafe list the test classes there through the
+            // JUnit platform before they fork. The guard is for test JVMs, never for the build tool (it would
+            // refuse Maven's downloads for the modules built after).
+            return;
+        }
         try {
             if (!(System.getSecurityManager() instanceof LoopbackGuard)) {
-                System.setSecurityManager(new LoopbackGuard());
+                installQuietly(new LoopbackGuard());
             }
             // Code the tests run "on a VM" (a child JVM) starts with the same guard.
             System.setProperty(VmProcess.SECURITY_MANAGER_PROPERTY, LoopbackGuard.class.getName());
@@ -26,6 +32,26 @@ public final class LoopbackGuardInstaller implements LauncherSessionListener {
             System.err.println("LoopbackGuard not installed (" + e.getMessage() + "): run tests on JDK 17-23 with "
                 + "-Djava.security.manager=allow for the second wall.");
         }
+    }
+
+    /**
+     * JDK 17 prints four lines to the JVM's first standard error at the first {@code setSecurityManager} call of each
+     * class ("A terminally deprecated method ... Please consider reporting this to the maintainers ..."), once per
+     * test JVM, about twenty times a build. We know (the class comment says what happens on JDK 24+), and a
+     * newcomer's passing build must not look broken: where the parent pom opens {@code java.lang} to the tests, the
+     * installer is marked as already warned, which is all the JDK checks. Elsewhere the notice prints, harmlessly.
+     */
+    @SuppressWarnings({"removal", "unchecked"})
+    private static void installQuietly(SecurityManager guard) {
+        try {
+            java.lang.reflect.Field callers = Class.forName("java.lang.System$CallersHolder")
+                .getDeclaredField("callers");
+            callers.setAccessible(true);
+            ((java.util.Map<Class<?>, Boolean>) callers.get(null)).put(LoopbackGuardInstaller.class, Boolean.TRUE);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // not opened, or another JDK: the notice prints
+        }
+        System.setSecurityManager(guard);
     }
 
     /** Whether the guard is active in this JVM. */
