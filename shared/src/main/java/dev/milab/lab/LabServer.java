@@ -4,9 +4,12 @@ import java.io.PrintStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 import dev.milab.arm.VirtualMachine;
+import dev.milab.routing.TunnelProxy;
 
 /**
  * The lab as a standalone server, for curl and for SDKs in any language: fixed ports, a default scenario, and the
@@ -17,8 +20,9 @@ import dev.milab.arm.VirtualMachine;
  * vault {@code kv1} (Azure RBAC). Nobody is granted anything: granting is what the demos teach.
  *
  * <p>Options ({@code --help} prints them): {@code --gateway-port N} (default 47443), {@code --imds-port-base N}
- * (default 47000; VM n listens on N+n, so vm1 is 47001), {@code --sql-port N} (default 47433), {@code --state-dir DIR}
- * (default {@code ~/.milab}).
+ * (default 47000; VM n listens on N+n, so vm1 is 47001), {@code --sql-port N} (default 47433), {@code --proxy-port N}
+ * (default 47480: the {@link TunnelProxy} for clients outside a JVM), {@code --state-dir DIR} (default
+ * {@code ~/.milab}).
  */
 public final class LabServer {
 
@@ -31,39 +35,45 @@ public final class LabServer {
 
     /** What {@code --help} prints; an unknown or incomplete option prints it to standard error. */
     static final String USAGE = """
-        Usage: LabServer [--gateway-port N] [--imds-port-base N] [--sql-port N] [--state-dir DIR] [--help]
+        Usage: LabServer [--gateway-port N] [--imds-port-base N] [--sql-port N] [--proxy-port N] [--state-dir DIR]
+                 [--help]
 
           --gateway-port N     HTTPS port for login.microsoftonline.com, management.azure.com and
                                *.vault.azure.net (default %d)
           --imds-port-base N   vmK's IMDS listens on N+K: vm1 on N+1 ... vm5 on N+5 (default %d, so vm1 is %d)
           --sql-port N         TDS port of Azure SQL server sql1 (default %d)
+          --proxy-port N       HTTPS_PROXY for Node.js, Python and other non-Java clients: tunnels to the
+                               gateway's host names only (default %d)
           --state-dir DIR      where the lab CA, trust files and admin.env are kept (default ~/.milab)
           --help, -h           print this and exit
-        """.formatted(DEFAULT_GATEWAY_PORT, DEFAULT_IMDS_PORT_BASE, DEFAULT_IMDS_PORT_BASE + 1, DEFAULT_SQL_PORT);
+        """.formatted(DEFAULT_GATEWAY_PORT, DEFAULT_IMDS_PORT_BASE, DEFAULT_IMDS_PORT_BASE + 1, DEFAULT_SQL_PORT,
+            TunnelProxy.DEFAULT_PORT);
 
     /** The command line: ports and state directory, or {@code help} when only the usage is wanted. */
-    record Options(int gatewayPort, int imdsPortBase, int sqlPort, Path stateDirectory, boolean help) {
+    record Options(int gatewayPort, int imdsPortBase, int sqlPort, int proxyPort, Path stateDirectory, boolean help) {
 
         /** @throws IllegalArgumentException for an unknown option, a missing value or a port that is no number */
         static Options parse(String... args) {
             int gatewayPort = DEFAULT_GATEWAY_PORT;
             int imdsBase = DEFAULT_IMDS_PORT_BASE;
             int sqlPort = DEFAULT_SQL_PORT;
+            int proxyPort = TunnelProxy.DEFAULT_PORT;
             Path state = Path.of(System.getProperty("user.home"), ".milab");
             for (int i = 0; i < args.length; i++) {
                 String option = args[i];
                 switch (option) {
                     case "--help", "-h" -> {
-                        return new Options(gatewayPort, imdsBase, sqlPort, state, true);
+                        return new Options(gatewayPort, imdsBase, sqlPort, proxyPort, state, true);
                     }
                     case "--gateway-port" -> gatewayPort = port(option, value(args, ++i, option));
                     case "--imds-port-base" -> imdsBase = port(option, value(args, ++i, option));
                     case "--sql-port" -> sqlPort = port(option, value(args, ++i, option));
+                    case "--proxy-port" -> proxyPort = port(option, value(args, ++i, option));
                     case "--state-dir" -> state = Path.of(value(args, ++i, option));
                     default -> throw new IllegalArgumentException("Unknown option " + option);
                 }
             }
-            return new Options(gatewayPort, imdsBase, sqlPort, state, false);
+            return new Options(gatewayPort, imdsBase, sqlPort, proxyPort, state, false);
         }
 
         private static String value(String[] args, int i, String option) {
@@ -100,13 +110,15 @@ public final class LabServer {
         Lab lab = Lab.builder().gatewayPort(options.gatewayPort()).imdsPortBase(options.imdsPortBase())
             .sqlPort(options.sqlPort()).stateDirectory(options.stateDirectory()).keepCaOnDisk(true).start();
         seedDefaultScenario(lab);
+        TunnelProxy proxy = TunnelProxy.start(options.proxyPort(), lab.routesForWorkstation());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            proxy.close();
             lab.close();
             System.out.println("Lab stopped.");
             stopped.countDown();
         }, "lab-shutdown"));
-        printBanner(lab, System.out);
+        printBanner(lab, proxy, System.out);
         stopped.await();
     }
 
@@ -160,7 +172,7 @@ public final class LabServer {
         return key + "='" + value.replace("'", "'\\''") + "'";
     }
 
-    static void printBanner(Lab lab, PrintStream out) {
+    static void printBanner(Lab lab, TunnelProxy proxy, PrintStream out) {
         VirtualMachine vm1 = lab.virtualMachine("vm1").orElseThrow();
         String resource = URLEncoder.encode("https://management.azure.com/", StandardCharsets.UTF_8);
         String row = "%-16s%s%n";
@@ -169,6 +181,7 @@ public final class LabServer {
         out.printf(row, "Tenant:", lab.tenant().id());
         out.printf(row, "Subscription:", lab.subscriptionId() + " (resource group " + Lab.DEFAULT_RESOURCE_GROUP + ")");
         out.printf(row, "Gateway:", lab.gatewayAddress() + "  serves " + String.join(", ", Lab.GATEWAY_HOSTS));
+        out.printf(row, "Proxy:", proxy.address() + "  HTTPS_PROXY for clients outside a JVM: tunnels to the gateway only");
         for (VirtualMachine vm : lab.resources().virtualMachines()) {
             out.printf(row, "IMDS " + vm.name() + ":", lab.imdsAddress(vm.name()) + "  identity: " + vm.identityType()
                 + (vm.systemAssigned() != null ? " (principalId " + vm.systemAssigned().objectId() + ")" : ""));
@@ -197,6 +210,24 @@ public final class LabServer {
         out.println();
         out.println("Settings (environment variables) for a JVM that runs Azure SDK code \"on vm1\":");
         lab.vmEnvironment(vm1.name()).forEach((k, v) -> out.println("  " + k + "=" + v));
+        out.println();
+        out.println("Settings for Node.js or Python \"on vm1\" (shared/README.md, \"Use the standalone lab from JavaScript\"):");
+        clientEnvironment(lab, proxy, vm1.name()).forEach((k, v) -> out.println("  " + k + "=" + v));
         out.flush();
+    }
+
+    /**
+     * The settings of a program outside a JVM on {@code vmName} (Node.js, Python): the proxy for Azure's host names
+     * (loopback bypasses it), the lab CA for Node.js and for Python's {@code ssl} module, and the VM's IMDS, which {@code @azure/identity} (through
+     * msal-node) and Python's {@code azure-identity} take from {@code AZURE_POD_IDENTITY_AUTHORITY_HOST}.
+     */
+    static Map<String, String> clientEnvironment(Lab lab, TunnelProxy proxy, String vmName) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("HTTPS_PROXY", proxy.address().toString());
+        env.put("NO_PROXY", "127.0.0.1,localhost");
+        env.put("NODE_EXTRA_CA_CERTS", lab.trustFiles().caPem().toString());
+        env.put("SSL_CERT_FILE", lab.trustFiles().caPem().toString());
+        env.put("AZURE_POD_IDENTITY_AUTHORITY_HOST", lab.imdsAddress(vmName).toString());
+        return env;
     }
 }

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.milab.routing.TunnelProxy;
+
 /**
  * The standalone server's banner is what the root README shows, and the curl commands it prints work.
  */
@@ -66,7 +68,9 @@ class LabServerBannerTest {
 
     private static String banner(Lab lab) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        LabServer.printBanner(lab, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try (TunnelProxy proxy = TunnelProxy.start(0, lab.routesForWorkstation())) {
+            LabServer.printBanner(lab, proxy, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        }
         return bytes.toString(StandardCharsets.UTF_8);
     }
 
