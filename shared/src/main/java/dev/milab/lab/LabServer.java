@@ -211,7 +211,8 @@ public final class LabServer {
         out.println("Settings (environment variables) for a JVM that runs Azure SDK code \"on vm1\":");
         lab.vmEnvironment(vm1.name()).forEach((k, v) -> out.println("  " + k + "=" + v));
         out.println();
-        out.println("Settings for Node.js or Python \"on vm1\" (shared/README.md, \"Use the standalone lab from JavaScript\"):");
+        out.println("Settings for Node.js or Python on vm1 (shared/README.md, \"Use the standalone lab from JavaScript "
+            + "and Python\"):");
         clientEnvironment(lab, proxy, vm1.name()).forEach((k, v) -> out.println("  " + k + "=" + v));
         out.flush();
     }
