@@ -16,9 +16,13 @@ import dev.milab.http.LabHttpResponse;
  */
 final class KeyVaultApi implements ProviderApi {
 
-    static final List<String> API_VERSIONS = List.of("2025-05-01", "2024-12-01-preview", "2024-11-01",
-        "2024-04-01-preview", "2023-07-01", "2023-02-01", "2022-11-01", "2022-07-01", "2021-10-01", "2019-09-01",
-        "2018-02-14");
+    /**
+     * Newest first: 2026-02-01 is what {@code @azure/arm-keyvault} 5.0 and Azure.ResourceManager.KeyVault 1.4 send,
+     * 2025-05-01 the Java SDK 2.54.
+     */
+    static final List<String> API_VERSIONS = List.of("2026-02-01", "2025-05-01", "2024-12-01-preview",
+        "2024-11-01", "2024-04-01-preview", "2023-07-01", "2023-02-01", "2022-11-01", "2022-07-01", "2021-10-01",
+        "2019-09-01", "2018-02-14");
     private static final String TYPE = "Microsoft.KeyVault/vaults";
     private static final Set<String> MEMBERS = Set.of("location", "tags", "properties", "id", "name", "type",
         "systemData");

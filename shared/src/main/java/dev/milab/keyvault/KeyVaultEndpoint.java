@@ -35,9 +35,15 @@ public final class KeyVaultEndpoint implements LabHttpHandler {
     /** The resource that Key Vault tokens are for. */
     public static final String RESOURCE = "https://vault.azure.net";
     private static final Set<String> AUDIENCES = ResourceApplications.audienceForms(RESOURCE);
-    /** api-versions of the secrets API that the lab accepts (the SDK in this project sends the newest). */
-    public static final List<String> API_VERSIONS = List.of("7.0", "7.1", "7.2", "7.3", "7.4", "7.5", "7.6",
-        "2025-07-01");
+    /**
+     * The secrets API's generally available versions, oldest first (Microsoft Learn, "Azure Key Vault versions";
+     * the SDKs' version enums). The newest is what {@code @azure/keyvault-secrets} 4.12 sends by default;
+     * azure-security-keyvault-secrets 4.11 (Java) sends 2025-07-01; 2016-10-01 is the Azure CLI's hybrid profile.
+     */
+    public static final List<String> API_VERSIONS = List.of("2015-06-01", "2016-10-01", "7.0", "7.1", "7.2", "7.3",
+        "7.4", "7.5", "7.6", "2025-07-01", "2026-04-01");
+    /** The version Key Vault names when it refuses one it does not know. */
+    static final String LATEST_API_VERSION = API_VERSIONS.get(API_VERSIONS.size() - 1);
     private static final int MAX_PAGE = 25;
 
     private final Tenant tenant;
@@ -91,10 +97,14 @@ public final class KeyVaultEndpoint implements LabHttpHandler {
             throw new KeyVaultException(400, "BadParameter", "The query string is not valid URL encoding.");
         }
         String apiVersion = first(query, "api-version");
-        if (apiVersion == null || !API_VERSIONS.contains(apiVersion)) {
-            // Wording is the lab's; Key Vault answers 400 BadParameter for a missing or unknown api-version.
-            throw new KeyVaultException(400, "BadParameter", "The api-version '" + apiVersion + "' is invalid. The "
-                + "supported versions are '" + String.join(",", API_VERSIONS) + "'.");
+        if (apiVersion == null) {
+            // Wording is the lab's: Microsoft documents no text for a missing api-version.
+            throw new KeyVaultException(400, "BadParameter", "The api-version query parameter is required.");
+        }
+        if (!API_VERSIONS.contains(apiVersion)) {
+            // Key Vault's words, as clients report them (for example Azure/azure-sdk-for-python#28595).
+            throw new KeyVaultException(400, "BadParameter", "The specified version (" + apiVersion
+                + ") is not recognized. Consider using the latest supported version (" + LATEST_API_VERSION + ").");
         }
         String path = request.normalizedPath();
         if (path.length() > 1 && path.endsWith("/")) {

@@ -6,7 +6,9 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,6 +18,7 @@ import dev.milab.arm.UserAssignedIdentity;
 import dev.milab.arm.VirtualMachine;
 import dev.milab.entra.ServicePrincipal;
 import dev.milab.http.LabHttpServer;
+import dev.milab.routing.TunnelProxy;
 import dev.milab.sql.DatabaseRole;
 import dev.milab.sql.SqlDatabase;
 
@@ -28,7 +31,8 @@ import dev.milab.sql.SqlDatabase;
  * vault {@code kv1} (Azure RBAC). Nobody is granted anything: granting is what the demos teach.
  *
  * <p>Options ({@code --help} prints them): {@code --gateway-port N} (default 47443), {@code --imds-port-base N}
- * (default 47000; VM n listens on N+n, so vm1 is 47001), {@code --sql-port N} (default 47433), {@code --control-port N}
+ * (default 47000; VM n listens on N+n, so vm1 is 47001), {@code --sql-port N} (default 47433), {@code --proxy-port N}
+ * (default 47480: the {@link TunnelProxy} for clients outside a JVM), {@code --control-port N}
  * (default 47080, the lab's own {@link LabControlEndpoint}), {@code --set name=value} (a {@link LabControl} setting),
  * {@code --sql-user NAME} (a database user in {@code db1} for a VM's or identity's principal), {@code --state-dir DIR}
  * (default {@code ~/.milab}).
@@ -45,13 +49,15 @@ public final class LabServer {
 
     /** What {@code --help} prints; an unknown or incomplete option prints it to standard error. */
     static final String USAGE = """
-        Usage: LabServer [--gateway-port N] [--imds-port-base N] [--sql-port N] [--control-port N]
-                         [--set NAME=VALUE]... [--sql-user NAME]... [--state-dir DIR] [--help]
+        Usage: LabServer [--gateway-port N] [--imds-port-base N] [--sql-port N] [--proxy-port N]
+                         [--control-port N] [--set NAME=VALUE]... [--sql-user NAME]... [--state-dir DIR] [--help]
 
           --gateway-port N     HTTPS port for login.microsoftonline.com, management.azure.com and
                                *.vault.azure.net (default %d)
           --imds-port-base N   vmK's IMDS listens on N+K: vm1 on N+1 ... vm5 on N+5 (default %d, so vm1 is %d)
           --sql-port N         TDS port of Azure SQL server sql1 (default %d)
+          --proxy-port N       HTTPS_PROXY for Node.js, Python and other non-Java clients: tunnels to the
+                               gateway's host names only (default %d)
           --control-port N     the lab's control endpoint: settings, clock, key rollover (default %d)
           --set NAME=VALUE     change a lab setting at start, for example managedIdentityTokenLifetime=2s
                                (GET /lab/settings on the control endpoint lists them)
@@ -61,10 +67,10 @@ public final class LabServer {
           --state-dir DIR      where the lab CA, trust files and admin.env are kept (default ~/.milab)
           --help, -h           print this and exit
         """.formatted(DEFAULT_GATEWAY_PORT, DEFAULT_IMDS_PORT_BASE, DEFAULT_IMDS_PORT_BASE + 1, DEFAULT_SQL_PORT,
-        DEFAULT_CONTROL_PORT);
+        TunnelProxy.DEFAULT_PORT, DEFAULT_CONTROL_PORT);
 
     /** The command line: ports and state directory, or {@code help} when only the usage is wanted. */
-    record Options(int gatewayPort, int imdsPortBase, int sqlPort, int controlPort, List<String> settings,
+    record Options(int gatewayPort, int imdsPortBase, int sqlPort, int proxyPort, int controlPort, List<String> settings,
                    List<String> sqlUsers, Path stateDirectory, boolean help) {
 
         Options {
@@ -77,6 +83,7 @@ public final class LabServer {
             int gatewayPort = DEFAULT_GATEWAY_PORT;
             int imdsBase = DEFAULT_IMDS_PORT_BASE;
             int sqlPort = DEFAULT_SQL_PORT;
+            int proxyPort = TunnelProxy.DEFAULT_PORT;
             int controlPort = DEFAULT_CONTROL_PORT;
             List<String> settings = new ArrayList<>();
             List<String> sqlUsers = new ArrayList<>();
@@ -85,12 +92,13 @@ public final class LabServer {
                 String option = args[i];
                 switch (option) {
                     case "--help", "-h" -> {
-                        return new Options(gatewayPort, imdsBase, sqlPort, controlPort, settings, sqlUsers, state,
+                        return new Options(gatewayPort, imdsBase, sqlPort, proxyPort, controlPort, settings, sqlUsers, state,
                             true);
                     }
                     case "--gateway-port" -> gatewayPort = port(option, value(args, ++i, option));
                     case "--imds-port-base" -> imdsBase = port(option, value(args, ++i, option));
                     case "--sql-port" -> sqlPort = port(option, value(args, ++i, option));
+                    case "--proxy-port" -> proxyPort = port(option, value(args, ++i, option));
                     case "--control-port" -> controlPort = port(option, value(args, ++i, option));
                     case "--set" -> settings.add(value(args, ++i, option));
                     case "--sql-user" -> sqlUsers.add(value(args, ++i, option));
@@ -98,7 +106,7 @@ public final class LabServer {
                     default -> throw new IllegalArgumentException("Unknown option " + option);
                 }
             }
-            return new Options(gatewayPort, imdsBase, sqlPort, controlPort, settings, sqlUsers, state, false);
+            return new Options(gatewayPort, imdsBase, sqlPort, proxyPort, controlPort, settings, sqlUsers, state, false);
         }
 
         private static String value(String[] args, int i, String option) {
@@ -151,7 +159,8 @@ public final class LabServer {
     }
 
     /** A started standalone lab: the lab with its default scenario, and its control endpoint. */
-    record Running(Lab lab, LabHttpServer control, ExecutorService controlThreads) implements AutoCloseable {
+    record Running(Lab lab, TunnelProxy proxy, LabHttpServer control, ExecutorService controlThreads)
+        implements AutoCloseable {
 
         URI controlAddress() {
             return URI.create(control.baseUri() + "/lab");
@@ -161,6 +170,7 @@ public final class LabServer {
         public void close() {
             control.close();
             controlThreads.shutdownNow();
+            proxy.close();
             lab.close();
         }
     }
@@ -184,9 +194,15 @@ public final class LabServer {
             LabControl control = new LabControl(lab);
             options.settings().forEach(control::set);
             options.sqlUsers().forEach(name -> addDatabaseUser(lab, name));
-            LabHttpServer server = LabHttpServer.start(options.controlPort(), null, threads,
-                new LabControlEndpoint(control), null);
-            return new Running(lab, server, threads);
+            TunnelProxy proxy = TunnelProxy.start(options.proxyPort(), lab.routesForWorkstation());
+            try {
+                LabHttpServer server = LabHttpServer.start(options.controlPort(), null, threads,
+                    new LabControlEndpoint(control), null);
+                return new Running(lab, proxy, server, threads);
+            } catch (RuntimeException e) {
+                proxy.close();
+                throw e;
+            }
         } catch (RuntimeException e) {
             threads.shutdownNow();
             lab.close();
@@ -267,10 +283,10 @@ public final class LabServer {
     }
 
     static void printBanner(Running running, PrintStream out) {
-        printBanner(running.lab(), running.controlAddress(), out);
+        printBanner(running.lab(), running.proxy(), running.controlAddress(), out);
     }
 
-    static void printBanner(Lab lab, URI control, PrintStream out) {
+    static void printBanner(Lab lab, TunnelProxy proxy, URI control, PrintStream out) {
         VirtualMachine vm1 = lab.virtualMachine("vm1").orElseThrow();
         String resource = URLEncoder.encode("https://management.azure.com/", StandardCharsets.UTF_8);
         String row = "%-16s%s%n";
@@ -279,6 +295,7 @@ public final class LabServer {
         out.printf(row, "Tenant:", lab.tenant().id());
         out.printf(row, "Subscription:", lab.subscriptionId() + " (resource group " + Lab.DEFAULT_RESOURCE_GROUP + ")");
         out.printf(row, "Gateway:", lab.gatewayAddress() + "  serves " + String.join(", ", Lab.GATEWAY_HOSTS));
+        out.printf(row, "Proxy:", proxy.address() + "  HTTPS_PROXY for clients outside a JVM: tunnels to the gateway only");
         for (VirtualMachine vm : lab.resources().virtualMachines()) {
             out.printf(row, "IMDS " + vm.name() + ":", lab.imdsAddress(vm.name()) + "  identity: " + vm.identityType()
                 + (vm.systemAssigned() != null ? " (principalId " + vm.systemAssigned().objectId() + ")" : ""));
@@ -315,6 +332,26 @@ public final class LabServer {
         out.println();
         out.println("Settings (environment variables) for a JVM that runs Azure SDK code \"on vm1\":");
         lab.vmEnvironment(vm1.name()).forEach((k, v) -> out.println("  " + k + "=" + v));
+        out.println();
+        out.println("Settings for Node.js or Python on vm1 (shared/README.md, \"Use the standalone lab from JavaScript "
+            + "and Python\"):");
+        clientEnvironment(lab, proxy, vm1.name()).forEach((k, v) -> out.println("  " + k + "=" + v));
         out.flush();
+    }
+
+    /**
+     * The settings of a program outside a JVM on {@code vmName} (Node.js, Python): the proxy for Azure's host names
+     * (loopback bypasses it), the lab CA for Node.js and for Python's {@code ssl} module, and the VM's IMDS, which
+     * {@code @azure/identity} (through msal-node) and Python's {@code azure-identity} take from
+     * {@code AZURE_POD_IDENTITY_AUTHORITY_HOST}.
+     */
+    static Map<String, String> clientEnvironment(Lab lab, TunnelProxy proxy, String vmName) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("HTTPS_PROXY", proxy.address().toString());
+        env.put("NO_PROXY", "127.0.0.1,localhost");
+        env.put("NODE_EXTRA_CA_CERTS", lab.trustFiles().caPem().toString());
+        env.put("SSL_CERT_FILE", lab.trustFiles().caPem().toString());
+        env.put("AZURE_POD_IDENTITY_AUTHORITY_HOST", lab.imdsAddress(vmName).toString());
+        return env;
     }
 }

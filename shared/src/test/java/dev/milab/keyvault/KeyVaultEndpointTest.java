@@ -155,12 +155,24 @@ class KeyVaultEndpointTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"'', 400", "6.0, 400", "7.6, 404", "2025-07-01, 404"})
+    @CsvSource({"'', 400", "6.0, 400", "7.7, 400", "2024-01-01, 400", "2016-10-01, 404", "7.0, 404", "7.6, 404",
+        "2025-07-01, 404", "2026-04-01, 404"})
     void theApiVersionMustBeOneKeyVaultServes(String version, int status) {
         LabHttpResponse r = endpoint.handle(request("GET", "kv-unit", "/secrets/nothing-here?api-version=" + version,
             vaultToken, null));
 
         assertThat(r.status()).isEqualTo(status);
+    }
+
+    @Test
+    void anUnknownVersionIsRefusedWithKeyVaultsTextNamingTheLatest() {
+        LabHttpResponse r = endpoint.handle(request("GET", "kv-unit", "/secrets/x?api-version=7.7", vaultToken, null));
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(json(r).at("/error/code").asText()).isEqualTo("BadParameter");
+        assertThat(json(r).at("/error/message").asText())
+            .isEqualTo("The specified version (7.7) is not recognized. Consider using the latest supported version "
+                + "(2026-04-01).");
     }
 
     @Test
