@@ -17,53 +17,59 @@ import dev.milab.arm.VirtualMachine;
  * vault {@code kv1} (Azure RBAC). Nobody is granted anything: granting is what the demos teach.
  *
  * <p>Options ({@code --help} prints them): {@code --gateway-port N} (default 47443), {@code --imds-port-base N}
- * (default 47000; VM n listens on N+n, so vm1 is 47001), {@code --sql-port N} (default 47433), {@code --state-dir DIR}
- * (default {@code ~/.milab}).
+ * (default 47000; VM n listens on N+n, so vm1 is 47001), {@code --sql-port N} (default 47433), {@code --proxy-port N}
+ * (default 47480), {@code --state-dir DIR} (default {@code ~/.milab}).
  */
 public final class LabServer {
 
     public static final int DEFAULT_GATEWAY_PORT = 47443;
     public static final int DEFAULT_IMDS_PORT_BASE = 47000;
     public static final int DEFAULT_SQL_PORT = 47433;
+    public static final int DEFAULT_PROXY_PORT = 47480;
 
     private LabServer() {
     }
 
     /** What {@code --help} prints; an unknown or incomplete option prints it to standard error. */
     static final String USAGE = """
-        Usage: LabServer [--gateway-port N] [--imds-port-base N] [--sql-port N] [--state-dir DIR] [--help]
+        Usage: LabServer [--gateway-port N] [--imds-port-base N] [--sql-port N] [--proxy-port N] [--state-dir DIR]
+                         [--help]
 
           --gateway-port N     HTTPS port for login.microsoftonline.com, management.azure.com and
                                *.vault.azure.net (default %d)
           --imds-port-base N   vmK's IMDS listens on N+K: vm1 on N+1 ... vm5 on N+5 (default %d, so vm1 is %d)
           --sql-port N         TDS port of Azure SQL server sql1 (default %d)
+          --proxy-port N       HTTPS proxy for the Azure CLI and other non-Java clients (default %d)
           --state-dir DIR      where the lab CA, trust files and admin.env are kept (default ~/.milab)
           --help, -h           print this and exit
-        """.formatted(DEFAULT_GATEWAY_PORT, DEFAULT_IMDS_PORT_BASE, DEFAULT_IMDS_PORT_BASE + 1, DEFAULT_SQL_PORT);
+        """.formatted(DEFAULT_GATEWAY_PORT, DEFAULT_IMDS_PORT_BASE, DEFAULT_IMDS_PORT_BASE + 1, DEFAULT_SQL_PORT,
+            DEFAULT_PROXY_PORT);
 
     /** The command line: ports and state directory, or {@code help} when only the usage is wanted. */
-    record Options(int gatewayPort, int imdsPortBase, int sqlPort, Path stateDirectory, boolean help) {
+    record Options(int gatewayPort, int imdsPortBase, int sqlPort, int proxyPort, Path stateDirectory, boolean help) {
 
         /** @throws IllegalArgumentException for an unknown option, a missing value or a port that is no number */
         static Options parse(String... args) {
             int gatewayPort = DEFAULT_GATEWAY_PORT;
             int imdsBase = DEFAULT_IMDS_PORT_BASE;
             int sqlPort = DEFAULT_SQL_PORT;
+            int proxyPort = DEFAULT_PROXY_PORT;
             Path state = Path.of(System.getProperty("user.home"), ".milab");
             for (int i = 0; i < args.length; i++) {
                 String option = args[i];
                 switch (option) {
                     case "--help", "-h" -> {
-                        return new Options(gatewayPort, imdsBase, sqlPort, state, true);
+                        return new Options(gatewayPort, imdsBase, sqlPort, proxyPort, state, true);
                     }
                     case "--gateway-port" -> gatewayPort = port(option, value(args, ++i, option));
                     case "--imds-port-base" -> imdsBase = port(option, value(args, ++i, option));
                     case "--sql-port" -> sqlPort = port(option, value(args, ++i, option));
+                    case "--proxy-port" -> proxyPort = port(option, value(args, ++i, option));
                     case "--state-dir" -> state = Path.of(value(args, ++i, option));
                     default -> throw new IllegalArgumentException("Unknown option " + option);
                 }
             }
-            return new Options(gatewayPort, imdsBase, sqlPort, state, false);
+            return new Options(gatewayPort, imdsBase, sqlPort, proxyPort, state, false);
         }
 
         private static String value(String[] args, int i, String option) {
@@ -98,7 +104,7 @@ public final class LabServer {
             return;
         }
         Lab lab = Lab.builder().gatewayPort(options.gatewayPort()).imdsPortBase(options.imdsPortBase())
-            .sqlPort(options.sqlPort()).stateDirectory(options.stateDirectory()).keepCaOnDisk(true).start();
+            .sqlPort(options.sqlPort()).proxyPort(options.proxyPort()).stateDirectory(options.stateDirectory()).keepCaOnDisk(true).start();
         seedDefaultScenario(lab);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -150,6 +156,23 @@ public final class LabServer {
     }
 
     /**
+     * Writes {@link Lab#proxyEnvironment()} to {@code proxy.env} beside {@code admin.env}: what sends the Azure CLI,
+     * Python, Node or curl to this lab with Azure's URLs (source it, then {@code az login --service-principal}).
+     */
+    static Path writeProxyEnvironment(Lab lab) {
+        Path file = lab.trustFiles().caPem().resolveSibling("proxy.env");
+        StringBuilder text = new StringBuilder("# Azure's host names through the lab's proxy, trusting the lab CA only.\n"
+            + "# Load it into a shell with: set -a; . " + file + "; set +a\n");
+        lab.proxyEnvironment().forEach((k, v) -> text.append(shellAssignment(k, v)).append('\n'));
+        try {
+            java.nio.file.Files.writeString(file, text);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return file;
+    }
+
+    /**
      * {@code KEY='value'}, with each {@code '} in the value written as {@code '\''} (POSIX shell, "Single-Quotes":
      * nothing inside single quotes is special, so the value comes back exactly).
      */
@@ -179,6 +202,8 @@ public final class LabServer {
         out.printf(row, "Admin (Owner):", writeAdminEnvironment(lab) + "  (AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, "
             + "AZURE_TENANT_ID for DefaultAzureCredential)");
         out.printf(row, "Trust (PEM):", lab.trustFiles().caPem());
+        out.printf(row, "Proxy:", lab.proxyAddress() + "  for the Azure CLI and other non-Java clients: "
+            + writeProxyEnvironment(lab));
         out.printf(row, "Trust (PKCS12):", lab.trustFiles().trustStore() + " (password "
             + lab.trustFiles().trustStorePassword() + ")");
         out.println();

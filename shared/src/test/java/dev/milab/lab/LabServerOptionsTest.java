@@ -25,15 +25,15 @@ class LabServerOptionsTest {
     @Test
     void theUsageNamesEveryOptionAndWhereVm1Listens() {
         assertThat(LabServer.USAGE).contains("--gateway-port N", "--imds-port-base N", "--sql-port N",
-            "--state-dir DIR", "--help", "vm1 on N+1", "so vm1 is 47001");
+            "--proxy-port N", "--state-dir DIR", "--help", "vm1 on N+1", "so vm1 is 47001");
     }
 
     @Test
     void optionsSetPortsAndStateDirectory() {
         LabServer.Options options = LabServer.Options.parse("--gateway-port", "8443", "--imds-port-base", "8000",
-            "--sql-port", "1433", "--state-dir", "/tmp/lab");
+            "--sql-port", "1433", "--proxy-port", "8480", "--state-dir", "/tmp/lab");
 
-        assertThat(options).isEqualTo(new LabServer.Options(8443, 8000, 1433, Path.of("/tmp/lab"), false));
+        assertThat(options).isEqualTo(new LabServer.Options(8443, 8000, 1433, 8480, Path.of("/tmp/lab"), false));
     }
 
     @Test
@@ -43,6 +43,7 @@ class LabServerOptionsTest {
         assertThat(options.gatewayPort()).isEqualTo(LabServer.DEFAULT_GATEWAY_PORT);
         assertThat(options.imdsPortBase()).isEqualTo(LabServer.DEFAULT_IMDS_PORT_BASE);
         assertThat(options.sqlPort()).isEqualTo(LabServer.DEFAULT_SQL_PORT);
+        assertThat(options.proxyPort()).isEqualTo(LabServer.DEFAULT_PROXY_PORT);
         assertThat(options.help()).isFalse();
     }
 
