@@ -40,7 +40,7 @@ public final class ResourceManagerEndpoint implements LabHttpHandler {
     static final List<String> RESOURCE_GROUP_API_VERSIONS = List.of("2025-04-01", "2025-03-01", "2024-11-01",
         "2024-07-01", "2024-03-01", "2023-07-01", "2022-09-01", "2021-04-01", "2020-06-01", "2019-10-01");
     static final List<String> SUBSCRIPTION_API_VERSIONS = List.of("2022-12-01", "2021-01-01", "2020-01-01",
-        "2016-06-01");
+        "2019-11-01", "2016-06-01");
     private static final Set<String> AUDIENCES = Set.of("https://management.azure.com/", "https://management.azure.com",
         "https://management.core.windows.net/", "https://management.core.windows.net");
     private static final DateTimeFormatter ARM_TIME = DateTimeFormatter.ofPattern("M/d/yyyy h:mm:ss a", Locale.US)
