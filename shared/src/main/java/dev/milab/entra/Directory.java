@@ -27,8 +27,33 @@ public final class Directory {
     private static final String SECRET_ALPHABET =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.~";
 
+    private final java.time.Clock clock;
+    private final java.util.function.Supplier<Duration> replicationDelay;
+    private final Map<String, Instant> createdOn = new ConcurrentHashMap<>();
+
     public Directory(Tenant tenant) {
+        this(tenant, java.time.Clock.systemUTC(), () -> Duration.ZERO);
+    }
+
+    /**
+     * @param replicationDelay how long a new principal takes to reach every replica of the directory (where Resource
+     *                         Manager looks principals up); zero for at once
+     */
+    public Directory(Tenant tenant, java.time.Clock clock, java.util.function.Supplier<Duration> replicationDelay) {
         this.tenant = tenant;
+        this.clock = clock;
+        this.replicationDelay = replicationDelay;
+    }
+
+    /**
+     * Whether a principal has reached every replica: Entra ID replicates a new principal within seconds to minutes,
+     * and until then another service's look-up may not find it ("If you are creating this principal and then
+     * immediately assigning a role, this error might be related to a replication delay").
+     */
+    public boolean isReplicated(String objectId) {
+        Instant created = createdOn.get(objectId.toLowerCase(Locale.ROOT));
+        return created != null && byObjectId.containsKey(objectId.toLowerCase(Locale.ROOT))
+            && !clock.instant().isBefore(created.plus(replicationDelay.get()));
     }
 
     public Tenant tenant() {
@@ -105,6 +130,7 @@ public final class Directory {
     /** Adds a principal with known ids. */
     public void add(ServicePrincipal principal) {
         byObjectId.put(principal.objectId().toLowerCase(Locale.ROOT), principal);
+        createdOn.putIfAbsent(principal.objectId().toLowerCase(Locale.ROOT), clock.instant());
         byAppId.put(principal.appId().toLowerCase(Locale.ROOT), principal);
     }
 
@@ -115,6 +141,7 @@ public final class Directory {
             byAppId.remove(removed.appId().toLowerCase(Locale.ROOT));
             applications.remove(removed.appId().toLowerCase(Locale.ROOT));
             appRoleAssignments.remove(removed.objectId().toLowerCase(Locale.ROOT));
+            createdOn.remove(removed.objectId().toLowerCase(Locale.ROOT));
         }
     }
 

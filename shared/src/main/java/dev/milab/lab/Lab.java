@@ -142,7 +142,7 @@ public final class Lab implements AutoCloseable {
         this.trustFiles = tls.exportTrust(stateDirectory);
         this.tenant = new Tenant(b.tenantId, "milab.onmicrosoft.com");
         this.subscriptionId = b.subscriptionId;
-        this.directory = new Directory(tenant);
+        this.directory = new Directory(tenant, clock, settings::principalReplicationDelay);
         this.signingKeys = new SigningKeys(clock, settings::keyPrepublishPeriod, settings::retiredKeyRetention);
         this.tokens = new TokenService(tenant, signingKeys, clock, settings::managedIdentityTokenLifetime,
             settings::applicationTokenLifetime);
