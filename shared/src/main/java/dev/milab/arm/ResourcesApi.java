@@ -29,6 +29,12 @@ final class ResourcesApi {
         "Microsoft.KeyVault", Map.of("vaults", KeyVaultApi.API_VERSIONS),
         "Microsoft.Authorization", Map.of("roleAssignments", AuthorizationApi.API_VERSIONS, "roleDefinitions",
             AuthorizationApi.API_VERSIONS));
+    /**
+     * The generic resource list's api-versions: Microsoft.Resources' own, back to 2015-11-01, which
+     * {@code az keyvault show} (azure-cli 2.45) sends to find a vault by name.
+     */
+    static final List<String> LIST_API_VERSIONS = java.util.stream.Stream.concat(
+        ResourceManagerEndpoint.RESOURCE_GROUP_API_VERSIONS.stream(), java.util.stream.Stream.of("2015-11-01")).toList();
     private static final Pattern CLAUSE = Pattern.compile("(resourceType|name|tagName|tagValue|resourceGroup)\\s+eq\\s+"
         + "'((?:[^']|'')*)'", Pattern.CASE_INSENSITIVE);
 
@@ -41,7 +47,7 @@ final class ResourcesApi {
     /** {@code GET /subscriptions/{s}[/resourceGroups/{rg}]/resources}: what the caller may read, filtered. */
     LabHttpResponse listResources(ArmCall call, String resourceGroup) {
         requireGet(call);
-        call.requireApiVersion(ResourceManagerEndpoint.RESOURCE_GROUP_API_VERSIONS, "resources");
+        call.requireApiVersion(LIST_API_VERSIONS, "resources");
         if (resourceGroup != null && !graph.resourceGroupExists(resourceGroup)) {
             throw new ResourceNotFoundException("ResourceGroupNotFound", "Resource group '" + resourceGroup
                 + "' could not be found.");
