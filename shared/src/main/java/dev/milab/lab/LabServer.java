@@ -202,10 +202,10 @@ public final class LabServer {
         out.printf(row, "Admin (Owner):", writeAdminEnvironment(lab) + "  (AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, "
             + "AZURE_TENANT_ID for DefaultAzureCredential)");
         out.printf(row, "Trust (PEM):", lab.trustFiles().caPem());
-        out.printf(row, "Proxy:", lab.proxyAddress() + "  for the Azure CLI and other non-Java clients: "
-            + writeProxyEnvironment(lab));
         out.printf(row, "Trust (PKCS12):", lab.trustFiles().trustStore() + " (password "
             + lab.trustFiles().trustStorePassword() + ")");
+        out.printf(row, "Proxy:", lab.proxyAddress() + "  for the Azure CLI and other non-Java clients: "
+            + writeProxyEnvironment(lab));
         out.println();
         out.println("Get a token as vm1, the way Microsoft Learn shows it for 169.254.169.254:");
         out.println("  curl -s '" + lab.imdsAddress(vm1.name()) + "/metadata/identity/oauth2/token?api-version=2018-02-01"
