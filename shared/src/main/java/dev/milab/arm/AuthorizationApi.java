@@ -170,7 +170,7 @@ final class AuthorizationApi {
         boolean existed = graph.roleAssignment(id).isPresent();
         RoleAssignment stored = graph.createRoleAssignment(new RoleAssignment(name.toLowerCase(Locale.ROOT), scope,
             roleGuid, principalId.toLowerCase(Locale.ROOT), "ServicePrincipal", ArmCall.text(props, "description"),
-            clock.instant(), call.principalId()));
+            clock.instant(), call.principalId()), principalType != null);
         return existed ? ArmCall.ok(assignmentJson(stored)) : ArmCall.created(assignmentJson(stored));
     }
 

@@ -442,7 +442,17 @@ public final class ResourceGraph {
      * grant is 409 {@code RoleAssignmentUpdateNotPermitted}; the same name and grant returns the existing one.
      */
     public synchronized RoleAssignment createRoleAssignment(RoleAssignment requested) {
-        if (directory.byObjectId(requested.principalId()).isEmpty()) {
+        return createRoleAssignment(requested, true);
+    }
+
+    /**
+     * As {@link #createRoleAssignment(RoleAssignment)}; without a stated principal type ({@code principalType} in the
+     * request) Resource Manager must find the principal in the directory first, which fails for one that has not
+     * replicated yet ({@link Directory#isReplicated}).
+     */
+    public synchronized RoleAssignment createRoleAssignment(RoleAssignment requested, boolean principalTypeStated) {
+        if (directory.byObjectId(requested.principalId()).isEmpty()
+            || (!principalTypeStated && !directory.isReplicated(requested.principalId()))) {
             throw new ArmException(400, "PrincipalNotFound", "Principal " + requested.principalId().replace("-", "")
                 + " does not exist in the directory " + tenantId() + ". Check that you have the correct principal ID. "
                 + "If you are creating this principal and then immediately assigning a role, this error might be "

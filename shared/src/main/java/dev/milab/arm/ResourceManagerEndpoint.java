@@ -40,7 +40,7 @@ public final class ResourceManagerEndpoint implements LabHttpHandler {
     static final List<String> RESOURCE_GROUP_API_VERSIONS = List.of("2025-04-01", "2025-03-01", "2024-11-01",
         "2024-07-01", "2024-03-01", "2023-07-01", "2022-09-01", "2021-04-01", "2020-06-01", "2019-10-01");
     static final List<String> SUBSCRIPTION_API_VERSIONS = List.of("2022-12-01", "2021-01-01", "2020-01-01",
-        "2016-06-01");
+        "2019-11-01", "2016-06-01");
     private static final Set<String> AUDIENCES = Set.of("https://management.azure.com/", "https://management.azure.com",
         "https://management.core.windows.net/", "https://management.core.windows.net");
     private static final DateTimeFormatter ARM_TIME = DateTimeFormatter.ofPattern("M/d/yyyy h:mm:ss a", Locale.US)
@@ -52,6 +52,7 @@ public final class ResourceManagerEndpoint implements LabHttpHandler {
     private final Clock clock;
     private final Map<String, ProviderApi> providers = new LinkedHashMap<>();
     private final AuthorizationApi authorization;
+    private final ResourcesApi resources;
 
     public ResourceManagerEndpoint(ResourceGraph graph, TokenValidator validator, RbacEvaluator rbac, Clock clock) {
         this.graph = graph;
@@ -59,6 +60,7 @@ public final class ResourceManagerEndpoint implements LabHttpHandler {
         this.rbac = rbac;
         this.clock = clock;
         this.authorization = new AuthorizationApi(graph, clock);
+        this.resources = new ResourcesApi(graph);
         for (ProviderApi api : List.of(new ComputeApi(graph), new ManagedIdentityApi(graph), new SqlApi(graph),
             new KeyVaultApi(graph))) {
             providers.put(api.namespace().toLowerCase(Locale.ROOT), api);
@@ -102,6 +104,9 @@ public final class ResourceManagerEndpoint implements LabHttpHandler {
             return authorization.handle(call, scope, rest);
         }
         String[] s = path.substring(1).split("/");
+        if (s.length == 1 && s[0].equalsIgnoreCase("tenants")) {
+            return resources.tenants(call);
+        }
         if (s.length == 0 || !s[0].equalsIgnoreCase("subscriptions")) {
             throw noRoute(path);
         }
@@ -116,12 +121,21 @@ public final class ResourceManagerEndpoint implements LabHttpHandler {
         if (s.length == 2) {
             return getSubscription(call);
         }
+        if (s.length == 3 && s[2].equalsIgnoreCase("resources")) {
+            return resources.listResources(call, null);
+        }
+        if (s[2].equalsIgnoreCase("providers") && s.length <= 4) {
+            return resources.providers(call, s.length == 4 ? s[3] : null);
+        }
         if (s[2].equalsIgnoreCase("resourceGroups")) {
             if (s.length == 3) {
                 return listResourceGroups(call);
             }
             if (s.length == 4) {
-                return resourceGroup(call, s[3]);
+                return "PUT".equals(call.method()) ? putResourceGroup(call, s[3]) : resourceGroup(call, s[3]);
+            }
+            if (s.length == 5 && s[4].equalsIgnoreCase("resources")) {
+                return resources.listResources(call, s[3]);
             }
             if (s.length >= 7 && s[4].equalsIgnoreCase("providers")) {
                 return provider(call, new ResourcePath(graph.subscriptionId(), s[3], s[5],
@@ -207,6 +221,38 @@ public final class ResourceManagerEndpoint implements LabHttpHandler {
                 + "' could not be found.");
         }
         return ArmCall.ok(resourceGroupJson(name, location));
+    }
+
+    /**
+     * {@code PUT} of a resource group ({@code az group create}): 201 when new, 200 when it existed (its location
+     * cannot change: 409 {@code InvalidResourceGroupLocation}, as ARM answers). Group names are 1 to 90 letters,
+     * digits, underscores, hyphens, periods and parentheses, not ending in a period (Microsoft Learn, "Naming rules
+     * and restrictions for Azure resources").
+     */
+    private LabHttpResponse putResourceGroup(ArmCall call, String name) {
+        call.requireApiVersion(RESOURCE_GROUP_API_VERSIONS, "resourceGroups");
+        String id = ResourceIds.resourceGroup(graph.subscriptionId(), name);
+        call.authorize("Microsoft.Resources/subscriptions/resourceGroups/write", id);
+        if (!name.matches("[-\\w._()]{1,90}") || name.endsWith(".")) {
+            throw new ArmException(400, "InvalidResourceGroup", "The provided resource group name '" + name
+                + "' has these invalid characters: '" + name.replaceAll("[-\\w._()]", "") + "'. The name can only be "
+                + "a letter, digit, '-', '.', '(', ')' or '_'.");
+        }
+        var body = call.body(Set.of("location", "tags", "properties", "managedBy", "id", "name", "type"),
+            Set.of("provisioningState"));
+        String location = ArmCall.text(body, "location");
+        if (location == null || location.isBlank()) {
+            throw new ArmException(400, "LocationRequired", "The location property is required for this definition.");
+        }
+        String normalized = location.toLowerCase(Locale.ROOT).replace(" ", "");
+        String existing = graph.resourceGroups().get(name.toLowerCase(Locale.ROOT));
+        if (existing != null && !existing.equalsIgnoreCase(normalized)) {
+            throw new ArmException(409, "InvalidResourceGroupLocation", "Invalid resource group location '"
+                + normalized + "'. The Resource group already exists in location '" + existing + "'.");
+        }
+        graph.createResourceGroup(name, normalized);
+        Map<String, Object> json = resourceGroupJson(name, normalized);
+        return existing == null ? ArmCall.created(json) : ArmCall.ok(json);
     }
 
     private Map<String, Object> resourceGroupJson(String name, String location) {

@@ -21,12 +21,39 @@ public final class Directory {
     private final Map<String, ServicePrincipal> byObjectId = new ConcurrentHashMap<>();
     private final Map<String, ServicePrincipal> byAppId = new ConcurrentHashMap<>();
     private final Map<String, Application> applications = new ConcurrentHashMap<>();
+    /** Application permissions (app role assignments): principal object id to "resource roleValue" pairs. */
+    private final Map<String, java.util.Set<String>> appRoleAssignments = new ConcurrentHashMap<>();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String SECRET_ALPHABET =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.~";
 
+    private final java.time.Clock clock;
+    private final java.util.function.Supplier<Duration> replicationDelay;
+    private final Map<String, Instant> createdOn = new ConcurrentHashMap<>();
+
     public Directory(Tenant tenant) {
+        this(tenant, java.time.Clock.systemUTC(), () -> Duration.ZERO);
+    }
+
+    /**
+     * @param replicationDelay how long a new principal takes to reach every replica of the directory (where Resource
+     *                         Manager looks principals up); zero for at once
+     */
+    public Directory(Tenant tenant, java.time.Clock clock, java.util.function.Supplier<Duration> replicationDelay) {
         this.tenant = tenant;
+        this.clock = clock;
+        this.replicationDelay = replicationDelay;
+    }
+
+    /**
+     * Whether a principal has reached every replica: Entra ID replicates a new principal within seconds to minutes,
+     * and until then another service's look-up may not find it ("If you are creating this principal and then
+     * immediately assigning a role, this error might be related to a replication delay").
+     */
+    public boolean isReplicated(String objectId) {
+        Instant created = createdOn.get(objectId.toLowerCase(Locale.ROOT));
+        return created != null && byObjectId.containsKey(objectId.toLowerCase(Locale.ROOT))
+            && !clock.instant().isBefore(created.plus(replicationDelay.get()));
     }
 
     public Tenant tenant() {
@@ -103,6 +130,7 @@ public final class Directory {
     /** Adds a principal with known ids. */
     public void add(ServicePrincipal principal) {
         byObjectId.put(principal.objectId().toLowerCase(Locale.ROOT), principal);
+        createdOn.putIfAbsent(principal.objectId().toLowerCase(Locale.ROOT), clock.instant());
         byAppId.put(principal.appId().toLowerCase(Locale.ROOT), principal);
     }
 
@@ -112,6 +140,8 @@ public final class Directory {
         if (removed != null) {
             byAppId.remove(removed.appId().toLowerCase(Locale.ROOT));
             applications.remove(removed.appId().toLowerCase(Locale.ROOT));
+            appRoleAssignments.remove(removed.objectId().toLowerCase(Locale.ROOT));
+            createdOn.remove(removed.objectId().toLowerCase(Locale.ROOT));
         }
     }
 
@@ -126,6 +156,28 @@ public final class Directory {
     /** Principals whose display name is {@code name}, ignoring case (display names need not be unique). */
     public List<ServicePrincipal> byDisplayName(String name) {
         return byObjectId.values().stream().filter(sp -> sp.displayName().equalsIgnoreCase(name)).toList();
+    }
+
+    /**
+     * Grants a principal an application permission (an app role, such as Microsoft Graph's
+     * {@code Directory.Read.All}) on a resource, as "API permissions -> Grant admin consent" does. It is in the
+     * {@code roles} claim of the principal's next token for that resource.
+     */
+    public void grantAppRole(String principalObjectId, String resource, String role) {
+        appRoleAssignments.computeIfAbsent(principalObjectId.toLowerCase(Locale.ROOT),
+            k -> ConcurrentHashMap.newKeySet()).add(resourceKey(resource) + " " + role);
+    }
+
+    /** The app roles a principal holds on a resource (with or without its trailing slash), sorted. */
+    public List<String> appRoles(String principalObjectId, String resource) {
+        String prefix = resourceKey(resource) + " ";
+        return appRoleAssignments.getOrDefault(principalObjectId.toLowerCase(Locale.ROOT), java.util.Set.of()).stream()
+            .filter(a -> a.startsWith(prefix)).map(a -> a.substring(prefix.length())).sorted().toList();
+    }
+
+    private static String resourceKey(String resource) {
+        String r = resource.toLowerCase(Locale.ROOT);
+        return r.endsWith("/") ? r.substring(0, r.length() - 1) : r;
     }
 
     public Collection<ServicePrincipal> all() {

@@ -25,6 +25,8 @@ public final class TokenService {
     private final Clock clock;
     private final Supplier<Duration> managedIdentityLifetime;
     private final Supplier<Duration> applicationLifetime;
+    private volatile java.util.function.BiFunction<ServicePrincipal, String, java.util.List<String>> appRoles =
+        (principal, resource) -> java.util.List.of();
 
     public TokenService(Tenant tenant, SigningKeys keys, Clock clock, Supplier<Duration> managedIdentityLifetime) {
         this(tenant, keys, clock, managedIdentityLifetime, () -> Duration.ofHours(1));
@@ -44,6 +46,14 @@ public final class TokenService {
 
     public Tenant tenant() {
         return tenant;
+    }
+
+    /**
+     * Where the {@code roles} claim comes from: the application permissions (app roles) a principal was granted on
+     * the resource a token is for, as Entra ID puts them into app-only tokens (Microsoft Graph reads them there).
+     */
+    public void appRoles(java.util.function.BiFunction<ServicePrincipal, String, java.util.List<String>> source) {
+        this.appRoles = java.util.Objects.requireNonNull(source);
     }
 
     public SigningKeys keys() {
@@ -95,6 +105,10 @@ public final class TokenService {
         claims.put("idp", tenant.v1Issuer());
         claims.put("idtyp", "app");
         claims.put("oid", principal.objectId());
+        java.util.List<String> roles = appRoles.apply(principal, resource);
+        if (!roles.isEmpty()) {
+            claims.put("roles", roles);
+        }
         claims.put("rh", "0." + opaque(60) + ".");
         claims.put("sub", principal.objectId());
         claims.put("tid", tenant.id());

@@ -62,6 +62,7 @@ final class HopRecorder {
             return;
         }
         String to = host.equals("management.azure.com") ? RESOURCE_MANAGER
+            : host.equals("graph.microsoft.com") ? "Microsoft Graph"
             : host.endsWith(".vault.azure.net") ? "Key Vault (" + host.substring(0, host.indexOf('.')) + ")"
             : host.isEmpty() ? "gateway" : host;
         String token = bearerToken(request);

@@ -51,6 +51,8 @@ import dev.milab.imds.ManagedIdentityTokenCache;
 import dev.milab.keyvault.KeyVault;
 import dev.milab.keyvault.KeyVaultEndpoint;
 import dev.milab.keyvault.SecretStore;
+import dev.milab.graph.GraphEndpoint;
+import dev.milab.routing.TunnelProxy;
 import dev.milab.routing.LabHttpClientProvider;
 import dev.milab.routing.LabRouting;
 import dev.milab.routing.Route;
@@ -82,7 +84,7 @@ public final class Lab implements AutoCloseable {
     public static final String IMDS_HOST = "169.254.169.254";
     /** The Azure host names the gateway answers for. */
     public static final List<String> GATEWAY_HOSTS = List.of("login.microsoftonline.com", "management.azure.com",
-        "*.vault.azure.net");
+        "*.vault.azure.net", "graph.microsoft.com");
 
     private final LabClock clock = new LabClock();
     private final LabSettings settings = new LabSettings();
@@ -105,6 +107,7 @@ public final class Lab implements AutoCloseable {
     private final ExecutorService executor;
     private final HostDispatcher gatewayDispatcher = new HostDispatcher();
     private final LabHttpServer gateway;
+    private final TunnelProxy proxy;
     private final Map<String, VmEndpoint> imds = new ConcurrentHashMap<>();
     private final Map<String, KeyVault> keyVaults = new ConcurrentHashMap<>();
     private final Map<String, ManagedHost> hosts = new ConcurrentHashMap<>();
@@ -139,7 +142,7 @@ public final class Lab implements AutoCloseable {
         this.trustFiles = tls.exportTrust(stateDirectory);
         this.tenant = new Tenant(b.tenantId, "milab.onmicrosoft.com");
         this.subscriptionId = b.subscriptionId;
-        this.directory = new Directory(tenant);
+        this.directory = new Directory(tenant, clock, settings::principalReplicationDelay);
         this.signingKeys = new SigningKeys(clock, settings::keyPrepublishPeriod, settings::retiredKeyRetention);
         this.tokens = new TokenService(tenant, signingKeys, clock, settings::managedIdentityTokenLifetime,
             settings::applicationTokenLifetime);
@@ -161,12 +164,18 @@ public final class Lab implements AutoCloseable {
         this.adminSecret = directory.addClientSecret(adminApplication.appId(), "lab admin workstation",
             clock.instant(), Duration.ofDays(365));
         gatewayDispatcher.bind("management.azure.com", new ResourceManagerEndpoint(resources, validator, rbac, clock));
+        // Microsoft Graph over the same directory; the admin reads it as a signed-in user may (Directory.Read.All).
+        gatewayDispatcher.bind("graph.microsoft.com", new GraphEndpoint(directory, validator, clock));
+        tokens.appRoles((principal, resource) -> directory.appRoles(principal.objectId(), resource));
+        directory.grantAppRole(adminApplication.servicePrincipal().objectId(), GraphEndpoint.RESOURCE,
+            GraphEndpoint.DIRECTORY_READ_ALL);
         gatewayDispatcher.bind("*.vault.azure.net", new KeyVaultEndpoint(tenant, validator,
             name -> keyVaults.get(name.toLowerCase(java.util.Locale.ROOT)),
             rbac::isDataActionAllowed));
         this.hops = new HopRecorder(trace, directory, adminApplication.appId());
         this.gateway = LabHttpServer.start(b.gatewayPort, tls.serverContext(), executor, gatewayDispatcher,
             hops::gatewayExchange);
+        this.proxy = TunnelProxy.start(b.proxyPort, routesForWorkstation());
         this.sql = new AzureSql(tenant, directory, validator, tls.serverContext(), b.sqlPort,
             settings::sqlIdleSessionTimeout);
         sql.onLogin(hops::sqlLogin);
@@ -365,6 +374,34 @@ public final class Lab implements AutoCloseable {
 
     public int gatewayPort() {
         return gateway.port();
+    }
+
+    /**
+     * The lab's HTTPS proxy ({@code http://127.0.0.1:port}) for clients that are not Java: it tunnels Azure's host
+     * names to the gateway and refuses every other destination.
+     */
+    public URI proxyAddress() {
+        return proxy.address();
+    }
+
+    /**
+     * The settings, as environment variables, that send a Python, Node or curl client (the Azure CLI) to this lab
+     * with Azure's URLs: {@code HTTPS_PROXY} (and {@code HTTP_PROXY}, which the proxy refuses, so that no plain
+     * request leaves for its real address) to {@link #proxyAddress()}; {@code NO_PROXY} for loopback only (a VM's
+     * IMDS and the SQL endpoint are reached directly, and a setting the shell had is replaced); and the lab CA as the
+     * only trust ({@code REQUESTS_CA_BUNDLE}, {@code SSL_CERT_FILE}, {@code CURL_CA_BUNDLE}, {@code NODE_EXTRA_CA_CERTS}).
+     */
+    public Map<String, String> proxyEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String name : List.of("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy")) {
+            env.put(name, proxy.address().toString());
+        }
+        env.put("NO_PROXY", "127.0.0.1,localhost");
+        env.put("no_proxy", "127.0.0.1,localhost");
+        for (String name : List.of("REQUESTS_CA_BUNDLE", "SSL_CERT_FILE", "CURL_CA_BUNDLE", "NODE_EXTRA_CA_CERTS")) {
+            env.put(name, trustFiles.caPem().toString());
+        }
+        return env;
     }
 
     /** A VM's IMDS address ({@code http://127.0.0.1:port}); the VM must have been created. */
@@ -647,6 +684,7 @@ public final class Lab implements AutoCloseable {
             return;
         }
         closed = true;
+        proxy.close();
         gateway.close();
         sql.close();
         imds.values().forEach(e -> e.server().close());
@@ -675,6 +713,7 @@ public final class Lab implements AutoCloseable {
         private int gatewayPort;
         private int imdsPortBase;
         private int sqlPort;
+        private int proxyPort;
         private Path stateDirectory;
         private boolean keepCaOnDisk;
         private Path arcKeyDirectory = ArcIdentityEndpoint.LINUX_KEY_DIRECTORY;
@@ -690,6 +729,12 @@ public final class Lab implements AutoCloseable {
         /** IMDS ports: VM n gets base + n; 0 (the default) for free ports. */
         public Builder imdsPortBase(int base) {
             this.imdsPortBase = base;
+            return this;
+        }
+
+        /** The HTTPS proxy's port ({@link Lab#proxyAddress()}); 0 (the default) for a free one. */
+        public Builder proxyPort(int port) {
+            this.proxyPort = port;
             return this;
         }
 

@@ -32,7 +32,7 @@ import dev.milab.sql.SqlDatabase;
  *
  * <p>Options ({@code --help} prints them): {@code --gateway-port N} (default 47443), {@code --imds-port-base N}
  * (default 47000; VM n listens on N+n, so vm1 is 47001), {@code --sql-port N} (default 47433), {@code --proxy-port N}
- * (default 47480: the {@link TunnelProxy} for clients outside a JVM), {@code --control-port N}
+ * (default 47480: the lab's {@link TunnelProxy} for clients outside a JVM), {@code --control-port N}
  * (default 47080, the lab's own {@link LabControlEndpoint}), {@code --set name=value} (a {@link LabControl} setting),
  * {@code --sql-user NAME} (a database user in {@code db1} for a VM's or identity's principal), {@code --state-dir DIR}
  * (default {@code ~/.milab}).
@@ -159,8 +159,7 @@ public final class LabServer {
     }
 
     /** A started standalone lab: the lab with its default scenario, and its control endpoint. */
-    record Running(Lab lab, TunnelProxy proxy, LabHttpServer control, ExecutorService controlThreads)
-        implements AutoCloseable {
+    record Running(Lab lab, LabHttpServer control, ExecutorService controlThreads) implements AutoCloseable {
 
         URI controlAddress() {
             return URI.create(control.baseUri() + "/lab");
@@ -170,7 +169,6 @@ public final class LabServer {
         public void close() {
             control.close();
             controlThreads.shutdownNow();
-            proxy.close();
             lab.close();
         }
     }
@@ -183,7 +181,8 @@ public final class LabServer {
      */
     static Running start(Options options) {
         Lab lab = Lab.builder().gatewayPort(options.gatewayPort()).imdsPortBase(options.imdsPortBase())
-            .sqlPort(options.sqlPort()).stateDirectory(options.stateDirectory()).keepCaOnDisk(true).start();
+            .sqlPort(options.sqlPort()).proxyPort(options.proxyPort()).stateDirectory(options.stateDirectory())
+            .keepCaOnDisk(true).start();
         ExecutorService threads = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "lab-control");
             t.setDaemon(true);
@@ -194,15 +193,9 @@ public final class LabServer {
             LabControl control = new LabControl(lab);
             options.settings().forEach(control::set);
             options.sqlUsers().forEach(name -> addDatabaseUser(lab, name));
-            TunnelProxy proxy = TunnelProxy.start(options.proxyPort(), lab.routesForWorkstation());
-            try {
-                LabHttpServer server = LabHttpServer.start(options.controlPort(), null, threads,
-                    new LabControlEndpoint(control), null);
-                return new Running(lab, proxy, server, threads);
-            } catch (RuntimeException e) {
-                proxy.close();
-                throw e;
-            }
+            LabHttpServer server = LabHttpServer.start(options.controlPort(), null, threads,
+                new LabControlEndpoint(control), null);
+            return new Running(lab, server, threads);
         } catch (RuntimeException e) {
             threads.shutdownNow();
             lab.close();
@@ -253,17 +246,32 @@ public final class LabServer {
      * not (it takes everything after {@code =} literally), so the file is for shells first.
      */
     static Path writeAdminEnvironment(Lab lab) {
-        Path file = lab.trustFiles().caPem().resolveSibling("admin.env");
-        StringBuilder text = new StringBuilder("# The lab's admin principal (Owner of the subscription). Lab only.\n"
-            + "# Load it into a shell with: set -a; . " + file + "; set +a\n");
-        lab.adminEnvironment().forEach((k, v) -> text.append(shellAssignment(k, v)).append('\n'));
+        return writeEnvironment(lab.trustFiles().caPem().resolveSibling("admin.env"),
+            "# The lab's admin principal (Owner of the subscription). Lab only.", lab.adminEnvironment(), true);
+    }
+
+    /**
+     * Writes {@link Lab#proxyEnvironment()} to {@code proxy.env} beside {@code admin.env}: what sends the Azure CLI,
+     * Node.js, Python or curl to this lab with Azure's URLs, trusting the lab CA only. No secret in it.
+     */
+    static Path writeProxyEnvironment(Lab lab) {
+        return writeEnvironment(lab.trustFiles().caPem().resolveSibling("proxy.env"),
+            "# Azure's host names through the lab's proxy, trusting the lab CA only.", lab.proxyEnvironment(), false);
+    }
+
+    private static Path writeEnvironment(Path file, String header, Map<String, String> settings, boolean ownerOnly) {
+        StringBuilder text = new StringBuilder(header + "\n# Load it into a shell with: set -a; . " + file
+            + "; set +a\n");
+        settings.forEach((k, v) -> text.append(shellAssignment(k, v)).append('\n'));
         try {
             java.nio.file.Files.writeString(file, text);
-            try {
-                java.nio.file.Files.setPosixFilePermissions(file,
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system (Windows): the file keeps the directory's permissions
+            if (ownerOnly) {
+                try {
+                    java.nio.file.Files.setPosixFilePermissions(file,
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                } catch (UnsupportedOperationException e) {
+                    // not a POSIX file system (Windows): the file keeps the directory's permissions
+                }
             }
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -283,10 +291,10 @@ public final class LabServer {
     }
 
     static void printBanner(Running running, PrintStream out) {
-        printBanner(running.lab(), running.proxy(), running.controlAddress(), out);
+        printBanner(running.lab(), running.controlAddress(), out);
     }
 
-    static void printBanner(Lab lab, TunnelProxy proxy, URI control, PrintStream out) {
+    static void printBanner(Lab lab, URI control, PrintStream out) {
         VirtualMachine vm1 = lab.virtualMachine("vm1").orElseThrow();
         String resource = URLEncoder.encode("https://management.azure.com/", StandardCharsets.UTF_8);
         String row = "%-16s%s%n";
@@ -295,7 +303,6 @@ public final class LabServer {
         out.printf(row, "Tenant:", lab.tenant().id());
         out.printf(row, "Subscription:", lab.subscriptionId() + " (resource group " + Lab.DEFAULT_RESOURCE_GROUP + ")");
         out.printf(row, "Gateway:", lab.gatewayAddress() + "  serves " + String.join(", ", Lab.GATEWAY_HOSTS));
-        out.printf(row, "Proxy:", proxy.address() + "  HTTPS_PROXY for clients outside a JVM: tunnels to the gateway only");
         for (VirtualMachine vm : lab.resources().virtualMachines()) {
             out.printf(row, "IMDS " + vm.name() + ":", lab.imdsAddress(vm.name()) + "  identity: " + vm.identityType()
                 + (vm.systemAssigned() != null ? " (principalId " + vm.systemAssigned().objectId() + ")" : ""));
@@ -308,6 +315,8 @@ public final class LabServer {
         out.printf(row, "Trust (PEM):", lab.trustFiles().caPem());
         out.printf(row, "Trust (PKCS12):", lab.trustFiles().trustStore() + " (password "
             + lab.trustFiles().trustStorePassword() + ")");
+        out.printf(row, "Proxy:", lab.proxyAddress() + "  HTTPS_PROXY for the Azure CLI, Node.js, Python: "
+            + writeProxyEnvironment(lab));
         out.printf(row, "Lab control:", control + "  (settings, clock, key rollover; not an Azure API)");
         out.println();
         out.println("Get a token as vm1, the way Microsoft Learn shows it for 169.254.169.254:");
@@ -335,7 +344,7 @@ public final class LabServer {
         out.println();
         out.println("Settings for Node.js or Python on vm1 (shared/README.md, \"Use the standalone lab from JavaScript "
             + "and Python\"):");
-        clientEnvironment(lab, proxy, vm1.name()).forEach((k, v) -> out.println("  " + k + "=" + v));
+        clientEnvironment(lab, vm1.name()).forEach((k, v) -> out.println("  " + k + "=" + v));
         out.flush();
     }
 
@@ -345,9 +354,9 @@ public final class LabServer {
      * {@code @azure/identity} (through msal-node) and Python's {@code azure-identity} take from
      * {@code AZURE_POD_IDENTITY_AUTHORITY_HOST}.
      */
-    static Map<String, String> clientEnvironment(Lab lab, TunnelProxy proxy, String vmName) {
+    static Map<String, String> clientEnvironment(Lab lab, String vmName) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("HTTPS_PROXY", proxy.address().toString());
+        env.put("HTTPS_PROXY", lab.proxyAddress().toString());
         env.put("NO_PROXY", "127.0.0.1,localhost");
         env.put("NODE_EXTRA_CA_CERTS", lab.trustFiles().caPem().toString());
         env.put("SSL_CERT_FILE", lab.trustFiles().caPem().toString());

@@ -18,6 +18,21 @@ public final class LabSettings {
     private volatile Duration applicationTokenLifetime = Duration.ofHours(1);
     private volatile Duration roleAssignmentPropagationDelay = Duration.ZERO;
     private volatile Duration sqlIdleSessionTimeout = Duration.ofMinutes(30);
+    private volatile Duration principalReplicationDelay = Duration.ZERO;
+
+    /**
+     * How long a new principal (a managed identity, an application's service principal) takes to replicate through
+     * Entra ID: until then, a role assignment that does not state its {@code principalType} is refused with 400
+     * {@code PrincipalNotFound}, as Azure may refuse it for seconds to minutes. Zero (the default) is no window.
+     */
+    public Duration principalReplicationDelay() {
+        return principalReplicationDelay;
+    }
+
+    public LabSettings principalReplicationDelay(Duration delay) {
+        this.principalReplicationDelay = nonNegative(delay);
+        return this;
+    }
 
     /**
      * Lifetime of tokens from the client-credentials grant (Entra ID issues them for 60 to 90 minutes; the lab

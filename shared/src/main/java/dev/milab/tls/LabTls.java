@@ -36,7 +36,7 @@ public final class LabTls {
 
     /** The host names the lab's server certificate covers (Azure's public names, and loopback). */
     public static final List<String> SERVER_DNS_NAMES = List.of("login.microsoftonline.com", "management.azure.com",
-        "*.vault.azure.net", "*.database.windows.net", "localhost");
+        "*.vault.azure.net", "*.database.windows.net", "graph.microsoft.com", "localhost");
     public static final List<String> SERVER_IP_ADDRESSES = List.of("127.0.0.1");
 
     /**

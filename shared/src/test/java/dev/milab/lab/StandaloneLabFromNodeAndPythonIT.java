@@ -47,7 +47,6 @@ class StandaloneLabFromNodeAndPythonIT {
     private static final Pattern ASSIGNMENT = Pattern.compile("([A-Z_]+)=(\\S+)");
 
     private Lab lab;
-    private TunnelProxy proxy;
     private Path state;
 
     @BeforeEach
@@ -55,13 +54,11 @@ class StandaloneLabFromNodeAndPythonIT {
         state = directory;
         lab = Lab.builder().stateDirectory(state).start();
         LabServer.seedDefaultScenario(lab);
-        proxy = TunnelProxy.start(0, lab.routesForWorkstation());
         LabServer.writeAdminEnvironment(lab);
     }
 
     @AfterEach
     void stop() {
-        proxy.close();
         lab.close();
     }
 
@@ -105,7 +102,7 @@ class StandaloneLabFromNodeAndPythonIT {
         InterruptedException {
         String script = Transcript.fencedBlockAfter(readme, marker)
             .replace("~/.milab", state.toString())
-            .replaceAll("\\b" + TunnelProxy.DEFAULT_PORT + "\\b", String.valueOf(proxy.port()))
+            .replaceAll("\\b" + TunnelProxy.DEFAULT_PORT + "\\b", String.valueOf(lab.proxyAddress().getPort()))
             .replaceAll("\\b" + (LabServer.DEFAULT_IMDS_PORT_BASE + 1) + "\\b",
                 String.valueOf(lab.imdsAddress("vm1").getPort()))
             .replaceAll("\\b" + LabServer.DEFAULT_SQL_PORT + "\\b", String.valueOf(lab.sqlPort()));

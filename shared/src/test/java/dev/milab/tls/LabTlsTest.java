@@ -73,7 +73,7 @@ class LabTlsTest {
         }
 
         assertThat(dns).containsExactlyInAnyOrder("login.microsoftonline.com", "management.azure.com",
-            "*.vault.azure.net", "*.database.windows.net", "localhost");
+            "*.vault.azure.net", "*.database.windows.net", "graph.microsoft.com", "localhost");
         assertThat(ips).containsExactly("127.0.0.1");
         assertThat(server.getBasicConstraints()).as("not a CA").isEqualTo(-1);
         assertThat(server.getExtendedKeyUsage()).contains("1.3.6.1.5.5.7.3.1");
@@ -110,7 +110,7 @@ class LabTlsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"vault.azure.net", "a.b.vault.azure.net", "example.com", "graph.microsoft.com"})
+    @ValueSource(strings = {"vault.azure.net", "a.b.vault.azure.net", "example.com", "graph.windows.net"})
     void aHandshakeForANameTheCertificateDoesNotCoverFails(String serverName) {
         assertThatThrownBy(() -> handshake(lab.tls().clientContext(), serverName))
             .isInstanceOf(SSLException.class)

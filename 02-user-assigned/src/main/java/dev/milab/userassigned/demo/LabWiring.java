@@ -10,7 +10,8 @@ import dev.milab.lab.Lab;
 
 /**
  * Everything that makes this demo run on the lab instead of Azure, in one place: start the lab, create what the
- * module README's az script creates on Azure besides the identity (VM1..VM5, SQL1 with db1), route this JVM's Azure
+ * module README's az script creates on Azure besides the identity (VM1..VM5, SQL1 with db1), turn on Entra ID's
+ * replication window for new principals (step 4 shows it), route this JVM's Azure
  * SDK traffic to the lab, sign this JVM in as the lab's admin, and start programs "on" a VM in a JVM with that VM's
  * settings.
  */
@@ -19,12 +20,15 @@ final class LabWiring implements AutoCloseable {
     static final List<String> VMS = IntStream.rangeClosed(1, 5).mapToObj(n -> "vm" + n).toList();
     static final String SQL_SERVER = "sql1";
     static final String DATABASE = "db1";
+    /** Entra ID's replication window for new principals, which step 4 runs into (the lab's default is none). */
+    static final java.time.Duration REPLICATION_WINDOW = java.time.Duration.ofSeconds(60);
 
     final Lab lab;
     final MachineRoom machines;
 
     LabWiring() throws Exception {
         lab = Lab.start();
+        lab.settings().principalReplicationDelay(REPLICATION_WINDOW);
         // This JVM is your workstation: Azure SDK traffic to the lab, DefaultAzureCredential signed in as you.
         lab.signInThisJvmAsAdmin();
         VMS.forEach(lab::createVirtualMachine);

@@ -213,19 +213,21 @@ public final class UserAssignedDemo implements DemoRunner.Demo {
         String reader = admin.authorization.roleDefinitions().getByScopeAndRoleName(sqlServerId, "Reader").id();
         say.show("principalId", batch.principalId() + "  (created a moment ago)");
         say.say("Right after an identity is created, Entra ID may not have replicated it to where Resource Manager"
-            + " looks it up. Resource Manager's answer then, in the lab's words for a principal it does not know:");
-        String unknown = UUID.randomUUID().toString();
+            + " looks it up. The assignment without principalType:");
+        say.code("authorization.roleServiceClient().getRoleAssignments().create(sql1.id(), UUID.randomUUID().toString(),");
+        say.code("    new RoleAssignmentCreateParameters().withRoleDefinitionId(reader).withPrincipalId(principalId))");
         try {
             admin.authorization.roleServiceClient().getRoleAssignments().create(sqlServerId,
                 UUID.randomUUID().toString(), new RoleAssignmentCreateParameters().withRoleDefinitionId(reader)
-                    .withPrincipalId(unknown));
-            say.expect("400 PrincipalNotFound for a principal the directory does not know", false,
+                    .withPrincipalId(batch.principalId()));
+            say.expect("400 PrincipalNotFound for an identity created a moment ago", false,
                 () -> "the assignment was created");
         } catch (ManagementException e) {
             say.show("status", e.getResponse().getStatusCode() + " " + e.getValue().getCode());
             say.show("message", e.getValue().getMessage());
             say.expect("400 PrincipalNotFound, and the message names the cure: set principalType",
                 e.getResponse().getStatusCode() == 400 && "PrincipalNotFound".equals(e.getValue().getCode())
+                && e.getValue().getMessage().contains(batch.principalId().replace("-", ""))
                 && e.getValue().getMessage().contains("replication delay")
                 && e.getValue().getMessage().contains("principalType"), () -> e.getValue().getMessage());
         }
@@ -240,11 +242,11 @@ public final class UserAssignedDemo implements DemoRunner.Demo {
         say.expect("the assignment for " + BATCH_IDENTITY + " is created, principalType ServicePrincipal",
             batch.principalId().equalsIgnoreCase(assignment.principalId())
             && PrincipalType.SERVICE_PRINCIPAL.equals(assignment.principalType()), assignment::toString);
-        say.labNote("the lab's directory has no replication window: a new identity is found at once, with or without"
-            + " principalType. On Azure, for seconds to minutes after you create an identity, the same PUT without"
-            + " principalType may answer the 400 PrincipalNotFound above. The fluent define().forObjectId() sends no"
-            + " principalType and retries that 400 up to 3 times, backing off from 10 s; az role assignment create"
-            + " takes --assignee-principal-type ServicePrincipal.");
+        say.labNote("this demo turns on the lab's replication window (settings().principalReplicationDelay, "
+            + LabWiring.REPLICATION_WINDOW.toSeconds() + " s; off by default). On Azure it lasts seconds to minutes"
+            + " and may not show at all. The fluent define().forObjectId() sends no principalType and retries that 400"
+            + " up to 3 times, backing off from 10 s; az role assignment create takes --assignee-principal-type"
+            + " ServicePrincipal.");
         say.why("With principalType set (api-version 2018-09-01-preview or later), Resource Manager accepts an"
             + " assignment for a principal that Entra ID has not replicated yet, so scripts that create an identity"
             + " and grant it a role at once do not fail at random.");

@@ -1,0 +1,138 @@
+package dev.milab.graph;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.milab.entra.Application;
+import dev.milab.entra.ClientCertificate;
+import dev.milab.entra.ClientSecret;
+import dev.milab.entra.ServicePrincipal;
+import dev.milab.entra.Tenant;
+
+/**
+ * The lab's directory objects in Microsoft Graph v1.0's JSON shape (Microsoft Learn, "servicePrincipal resource
+ * type", "application resource type"): the properties clients read, with Graph's names and Graph's values for what
+ * the lab does not model (empty lists, nulls).
+ */
+final class GraphObjects {
+
+    static final String SERVICE_PRINCIPAL_TYPE = "#microsoft.graph.servicePrincipal";
+    /** The tenant that owns the managed identities' application objects (Microsoft's services tenant). */
+    static final String MANAGED_IDENTITY_OWNER_TENANT = "f8cdef31-a31e-4b4a-93e4-5f571e91255a";
+
+    private GraphObjects() {
+    }
+
+    /**
+     * A service principal. An application's lists its client id as service principal name; a managed identity's
+     * its client id and an {@code https://identity.azure.net/} name, and {@code alternativeNames} names its
+     * resource ({@code isExplicit=True} for a user-assigned identity, as Graph shows it).
+     */
+    static Map<String, Object> servicePrincipal(ServicePrincipal sp, Tenant tenant, boolean withType) {
+        boolean managed = sp.kind().isManagedIdentity();
+        Map<String, Object> json = new LinkedHashMap<>();
+        if (withType) {
+            json.put("@odata.type", SERVICE_PRINCIPAL_TYPE);
+        }
+        json.put("id", sp.objectId());
+        json.put("deletedDateTime", null);
+        json.put("accountEnabled", true);
+        json.put("alternativeNames", managed ? List.of("isExplicit="
+            + (sp.kind() == ServicePrincipal.Kind.USER_ASSIGNED_MANAGED_IDENTITY ? "True" : "False"),
+            sp.resourceId()) : List.of());
+        json.put("appDisplayName", managed ? null : sp.displayName());
+        json.put("appDescription", null);
+        json.put("appId", sp.appId());
+        json.put("applicationTemplateId", null);
+        json.put("appOwnerOrganizationId", managed ? MANAGED_IDENTITY_OWNER_TENANT : tenant.id());
+        json.put("appRoleAssignmentRequired", false);
+        json.put("description", null);
+        json.put("displayName", sp.displayName());
+        json.put("homepage", null);
+        json.put("loginUrl", null);
+        json.put("logoutUrl", null);
+        json.put("notes", null);
+        json.put("notificationEmailAddresses", List.of());
+        json.put("preferredSingleSignOnMode", null);
+        json.put("replyUrls", List.of());
+        json.put("servicePrincipalNames", servicePrincipalNames(sp));
+        json.put("servicePrincipalType", managed ? "ManagedIdentity" : "Application");
+        json.put("signInAudience", managed ? null : "AzureADMyOrg");
+        json.put("tags", List.of());
+        json.put("addIns", List.of());
+        json.put("appRoles", List.of());
+        json.put("keyCredentials", List.of());
+        json.put("oauth2PermissionScopes", List.of());
+        json.put("passwordCredentials", List.of());
+        return json;
+    }
+
+    static List<String> servicePrincipalNames(ServicePrincipal sp) {
+        if (!sp.kind().isManagedIdentity()) {
+            return List.of(sp.appId());
+        }
+        return List.of(sp.appId(), "https://identity.azure.net/" + identityName(sp.resourceId()));
+    }
+
+    /** An opaque, stable name derived from the identity's resource (Graph's value is opaque too). */
+    private static String identityName(String resourceId) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(String.valueOf(resourceId)
+                .getBytes(StandardCharsets.UTF_8));
+            return Base64.getEncoder().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An application registration with its credentials' metadata (never a secret's value: Graph returns none). */
+    static Map<String, Object> application(Application app, Tenant tenant) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", app.objectId());
+        json.put("deletedDateTime", null);
+        json.put("appId", app.appId());
+        json.put("displayName", app.displayName());
+        json.put("description", null);
+        json.put("identifierUris", List.of());
+        json.put("publisherDomain", tenant.domain());
+        json.put("signInAudience", "AzureADMyOrg");
+        json.put("tags", List.of());
+        json.put("appRoles", List.of());
+        json.put("requiredResourceAccess", List.of());
+        List<Object> passwords = new ArrayList<>();
+        for (ClientSecret s : app.secrets()) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("customKeyIdentifier", null);
+            p.put("displayName", s.description());
+            p.put("endDateTime", s.endDateTime().toString());
+            p.put("hint", s.hint());
+            p.put("keyId", s.keyId());
+            p.put("secretText", null);
+            p.put("startDateTime", s.startDateTime().toString());
+            passwords.add(p);
+        }
+        json.put("passwordCredentials", passwords);
+        List<Object> keys = new ArrayList<>();
+        for (ClientCertificate c : app.certificates()) {
+            Map<String, Object> k = new LinkedHashMap<>();
+            k.put("customKeyIdentifier", c.thumbprint());
+            k.put("displayName", c.certificate().getSubjectX500Principal().getName());
+            k.put("endDateTime", c.endDateTime().toString());
+            k.put("key", null);
+            k.put("keyId", java.util.UUID.nameUUIDFromBytes(c.thumbprint().getBytes(StandardCharsets.UTF_8))
+                .toString());
+            k.put("startDateTime", c.startDateTime().toString());
+            k.put("type", "AsymmetricX509Cert");
+            k.put("usage", "Verify");
+            keys.add(k);
+        }
+        json.put("keyCredentials", keys);
+        return json;
+    }
+}
