@@ -33,7 +33,7 @@ import dev.milab.sql.SqlDatabase;
  * <p>Options ({@code --help} prints them): {@code --gateway-port N} (default 47443), {@code --imds-port-base N}
  * (default 47000; VM n listens on N+n, so vm1 is 47001), {@code --sql-port N} (default 47433), {@code --proxy-port N}
  * (default 47480: the lab's {@link TunnelProxy} for clients outside a JVM), {@code --control-port N}
- * (default 47080, the lab's own {@link LabControlEndpoint}), {@code --set name=value} (a {@link LabControl} setting),
+ * (default 47090, the lab's own {@link LabControlEndpoint}), {@code --set name=value} (a {@link LabControl} setting),
  * {@code --sql-user NAME} (a database user in {@code db1} for a VM's or identity's principal), {@code --state-dir DIR}
  * (default {@code ~/.milab}).
  */
@@ -42,7 +42,7 @@ public final class LabServer {
     public static final int DEFAULT_GATEWAY_PORT = 47443;
     public static final int DEFAULT_IMDS_PORT_BASE = 47000;
     public static final int DEFAULT_SQL_PORT = 47433;
-    public static final int DEFAULT_CONTROL_PORT = 47080;
+    public static final int DEFAULT_CONTROL_PORT = 47090;
 
     private LabServer() {
     }
