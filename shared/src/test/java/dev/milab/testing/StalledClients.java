@@ -47,6 +47,9 @@ public final class StalledClients implements AutoCloseable {
         }
     }
 
+    /** How long a stalled client over TLS waits for its handshake before it gives up. */
+    public static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+
     /** How often a trickling client sends its next byte. */
     public static final Duration TRICKLE_PERIOD = Duration.ofMillis(200);
 
@@ -103,7 +106,16 @@ public final class StalledClients implements AutoCloseable {
         Socket socket = plain;
         if (tls != null) {
             SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(plain, "127.0.0.1", port, true);
-            ssl.startHandshake();
+            // A server that no longer answers handshakes must not hang the attack itself.
+            ssl.setSoTimeout((int) HANDSHAKE_TIMEOUT.toMillis());
+            try {
+                ssl.startHandshake();
+            } catch (IOException e) {
+                ssl.close();
+                throw new IOException("The server did not complete the TLS handshake of stalled client "
+                    + (held.size() + 1) + " within " + HANDSHAKE_TIMEOUT.toSeconds() + " s", e);
+            }
+            ssl.setSoTimeout(0);
             socket = ssl;
         }
         Socket held = socket;
