@@ -29,6 +29,7 @@ import com.azure.security.keyvault.secrets.SecretClient;
 import com.azure.security.keyvault.secrets.SecretClientBuilder;
 
 import dev.milab.arm.BuiltInRoles;
+import dev.milab.arm.UserAssignedIdentity;
 import dev.milab.keyvault.KeyVault;
 import dev.milab.lab.Lab;
 import dev.milab.testing.SharedLab;
@@ -60,16 +61,19 @@ class StalledClientsIT {
     static void twoVmsOneOfWhichReadsAVault() throws Exception {
         lab = SharedLab.get();
         lab.createVirtualMachine("stall-a");
-        String principal = lab.enableSystemAssignedIdentity("stall-a").systemAssigned().objectId();
+        // A user-assigned identity of its own: MSAL caches tokens per JVM, and a system-assigned one of another
+        // test's VM could answer from that cache.
+        UserAssignedIdentity identity = lab.createUserAssignedIdentity("stall-identity");
+        lab.attachUserAssignedIdentity("stall-a", "stall-identity");
         lab.createVirtualMachine("stall-b");
         lab.enableSystemAssignedIdentity("stall-b");
         lab.createVirtualMachine("stall-full");
         lab.enableSystemAssignedIdentity("stall-full");
         KeyVault vault = lab.createKeyVault("kv-stall");
         vault.secrets().set("greeting", "hello", null, null, null, null, null);
-        lab.grantRole(principal, BuiltInRoles.KEY_VAULT_SECRETS_USER, vault.resourceId());
+        lab.grantRole(identity.principalId(), BuiltInRoles.KEY_VAULT_SECRETS_USER, vault.resourceId());
         lab.routeThisJvmTo("stall-a");
-        credential = new ManagedIdentityCredentialBuilder().build();
+        credential = new ManagedIdentityCredentialBuilder().clientId(identity.clientId()).build();
         secrets = new SecretClientBuilder().vaultUrl("https://kv-stall.vault.azure.net").credential(credential)
             .buildClient();
         // Warm: class loading and the first handshakes are not what these tests time.
