@@ -14,10 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.milab.arm.BuiltInRoles;
@@ -104,7 +100,6 @@ public final class Lab implements AutoCloseable {
     private final LabTls tls;
     private final LabTls.TrustFiles trustFiles;
     private final Path stateDirectory;
-    private final ExecutorService executor;
     private final HostDispatcher gatewayDispatcher = new HostDispatcher();
     private final LabHttpServer gateway;
     private final TunnelProxy proxy;
@@ -151,7 +146,6 @@ public final class Lab implements AutoCloseable {
             issuer -> Optional.ofNullable(identityProviders.get(issuer)), this::federatedManagedIdentity);
         this.validator = new TokenValidator(tenant, signingKeys, clock, settings::validationClockSkew);
         this.rbac = new RbacEvaluator(resources, clock, settings::roleAssignmentPropagationDelay);
-        this.executor = newExecutor();
         this.imdsPortBase = b.imdsPortBase;
         this.arcKeyDirectory = b.arcKeyDirectory;
         EntraEndpoint entra = new EntraEndpoint(tenant, signingKeys, tokenEndpoint);
@@ -173,7 +167,7 @@ public final class Lab implements AutoCloseable {
             name -> keyVaults.get(name.toLowerCase(java.util.Locale.ROOT)),
             rbac::isDataActionAllowed));
         this.hops = new HopRecorder(trace, directory, adminApplication.appId());
-        this.gateway = LabHttpServer.start(b.gatewayPort, tls.serverContext(), executor, gatewayDispatcher,
+        this.gateway = LabHttpServer.start(b.gatewayPort, tls.serverContext(), "gateway", gatewayDispatcher,
             hops::gatewayExchange);
         this.proxy = TunnelProxy.start(b.proxyPort, routesForWorkstation());
         this.sql = new AzureSql(tenant, directory, validator, tls.serverContext(), b.sqlPort,
@@ -503,7 +497,7 @@ public final class Lab implements AutoCloseable {
             ServicePrincipal identity = directory.createManagedIdentity(name,
                 ServicePrincipal.Kind.SYSTEM_ASSIGNED_MANAGED_IDENTITY, ResourceIds.tokenForm(resourceId));
             HostEndpoint e = endpoint.apply(identity);
-            LabHttpServer server = LabHttpServer.start(0, null, executor, e.handler(),
+            LabHttpServer server = LabHttpServer.start(0, null, "identity-" + name, e.handler(),
                 hops.identityEndpoint(name, endpointName));
             return new ManagedHost(identity, server, e.settingsForBase().apply(server.baseUri().toString()),
                 e.onClose());
@@ -669,7 +663,7 @@ public final class Lab implements AutoCloseable {
             InstanceMetadataService service = new InstanceMetadataService(vm, resources, tokens,
                 resourceApplications, settings, clock, hops.tokensIssuedBy(vm.name(), endpoint));
             int port = imdsPortBase == 0 ? 0 : imdsPortBase + nextImdsPort.incrementAndGet();
-            return new VmEndpoint(service, LabHttpServer.start(port, null, executor, service,
+            return new VmEndpoint(service, LabHttpServer.start(port, null, "imds-" + vm.name(), service,
                 hops.identityEndpoint(vm.name(), endpoint)));
         });
     }
@@ -692,20 +686,6 @@ public final class Lab implements AutoCloseable {
             h.server().close();
             h.onClose().run();
         });
-        executor.shutdownNow();
-    }
-
-    private static ExecutorService newExecutor() {
-        AtomicInteger n = new AtomicInteger();
-        // A fixed pool: a ThreadPoolExecutor with an unbounded queue never grows past its core size anyway.
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(16, 16, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-            r -> {
-                Thread t = new Thread(r, "lab-http-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
     }
 
     /** Options for starting a lab. */
