@@ -10,8 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import dev.milab.arm.ResourceIds;
 import dev.milab.arm.UserAssignedIdentity;
@@ -159,7 +157,7 @@ public final class LabServer {
     }
 
     /** A started standalone lab: the lab with its default scenario, and its control endpoint. */
-    record Running(Lab lab, LabHttpServer control, ExecutorService controlThreads) implements AutoCloseable {
+    record Running(Lab lab, LabHttpServer control) implements AutoCloseable {
 
         URI controlAddress() {
             return URI.create(control.baseUri() + "/lab");
@@ -168,7 +166,6 @@ public final class LabServer {
         @Override
         public void close() {
             control.close();
-            controlThreads.shutdownNow();
             lab.close();
         }
     }
@@ -183,21 +180,15 @@ public final class LabServer {
         Lab lab = Lab.builder().gatewayPort(options.gatewayPort()).imdsPortBase(options.imdsPortBase())
             .sqlPort(options.sqlPort()).proxyPort(options.proxyPort()).stateDirectory(options.stateDirectory())
             .keepCaOnDisk(true).start();
-        ExecutorService threads = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "lab-control");
-            t.setDaemon(true);
-            return t;
-        });
         try {
             seedDefaultScenario(lab);
             LabControl control = new LabControl(lab);
             options.settings().forEach(control::set);
             options.sqlUsers().forEach(name -> addDatabaseUser(lab, name));
-            LabHttpServer server = LabHttpServer.start(options.controlPort(), null, threads,
+            LabHttpServer server = LabHttpServer.start(options.controlPort(), null, "lab-control",
                 new LabControlEndpoint(control), null);
-            return new Running(lab, server, threads);
+            return new Running(lab, server);
         } catch (RuntimeException e) {
-            threads.shutdownNow();
             lab.close();
             throw e;
         }
