@@ -39,7 +39,11 @@ public final class TunnelProxy implements AutoCloseable {
     static final int MAX_CONNECTIONS = 256;
     /** A request head longer than this is refused (clients send about 200 bytes). */
     static final int MAX_HEAD_BYTES = 8 * 1024;
-    private static final int HEAD_TIMEOUT_MILLIS = 30_000;
+    /**
+     * The whole request head must arrive within this, however it trickles: the same bound as the lab's HTTP
+     * endpoints give a request ({@code LabHttpServer.REQUEST_DEADLINE}), so a slow client holds a slot 5 s at most.
+     */
+    static final int HEAD_DEADLINE_MILLIS = 5_000;
 
     private final ServerSocket server;
     private final RouteTable routes;
@@ -118,12 +122,11 @@ public final class TunnelProxy implements AutoCloseable {
     private void serve(Socket client) {
         try {
             client.setTcpNoDelay(true);
-            client.setSoTimeout(HEAD_TIMEOUT_MILLIS);
-            String head = readHead(client.getInputStream());
+            String head = readHead(client, System.nanoTime() + HEAD_DEADLINE_MILLIS * 1_000_000L);
             OutputStream toClient = client.getOutputStream();
             if (head == null) {
-                reply(toClient, 400, "Bad Request", "The request head is incomplete or longer than "
-                    + MAX_HEAD_BYTES + " bytes.");
+                reply(toClient, 400, "Bad Request", "The request head is incomplete, longer than "
+                    + MAX_HEAD_BYTES + " bytes, or not complete within " + HEAD_DEADLINE_MILLIS / 1000 + " s.");
                 return;
             }
             String[] requestLine = head.substring(0, head.indexOf("\r\n")).split(" ");
@@ -190,12 +193,26 @@ public final class TunnelProxy implements AutoCloseable {
         }
     }
 
-    /** The request head up to and including the blank line, or null if it does not end within the limit. */
-    static String readHead(InputStream in) throws IOException {
+    /**
+     * The request head up to and including the blank line, or null if it does not end within the size limit or by
+     * the deadline ({@link System#nanoTime()}).
+     */
+    static String readHead(Socket client, long deadline) throws IOException {
+        InputStream in = client.getInputStream();
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
         while (head.size() < MAX_HEAD_BYTES) {
-            int b = in.read();
+            long left = (deadline - System.nanoTime()) / 1_000_000L;
+            if (left <= 0) {
+                return null;
+            }
+            client.setSoTimeout((int) left);
+            int b;
+            try {
+                b = in.read();
+            } catch (java.net.SocketTimeoutException e) {
+                return null;
+            }
             if (b < 0) {
                 return null;
             }

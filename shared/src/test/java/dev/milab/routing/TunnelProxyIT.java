@@ -110,6 +110,41 @@ class TunnelProxyIT {
         assertThat(answer).startsWith("HTTP/1.1 400 Bad Request").contains("longer than 8192 bytes");
     }
 
+    @Test
+    void aTricklingHeadIsRefusedAtItsDeadlineWhileOtherClientsTunnel() throws Exception {
+        try (Socket trickler = new Socket("127.0.0.1", proxy.port())) {
+            trickler.setSoTimeout(15_000);
+            OutputStream out = trickler.getOutputStream();
+            long t0 = System.nanoTime();
+            java.util.concurrent.CompletableFuture<String> answer = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return new String(trickler.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                        return "closed: " + e;
+                    }
+                });
+            // one byte every 400 ms: each read comes well inside any per-read timeout, the head never ends
+            for (int i = 0; i < 40 && !answer.isDone(); i++) {
+                try {
+                    out.write('C');
+                    out.flush();
+                } catch (IOException e) {
+                    break;
+                }
+                if (i == 2) {
+                    aTunnelToLoginMicrosoftonlineComReachesTheLabsEntraId();
+                }
+                Thread.sleep(400);
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+
+            assertThat(answer.get(10, java.util.concurrent.TimeUnit.SECONDS))
+                .startsWith("HTTP/1.1 400 Bad Request").contains("not complete within 5 s");
+            assertThat(seconds).isBetween(4.5, 8.0);
+        }
+    }
+
     private static String exchange(String request) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", proxy.port())) {
             socket.setSoTimeout(5000);
