@@ -1,6 +1,7 @@
 package dev.milab.lab;
 
 import java.io.PrintStream;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -17,53 +18,64 @@ import dev.milab.arm.VirtualMachine;
  * vault {@code kv1} (Azure RBAC). Nobody is granted anything: granting is what the demos teach.
  *
  * <p>Options ({@code --help} prints them): {@code --gateway-port N} (default 47443), {@code --imds-port-base N}
- * (default 47000; VM n listens on N+n, so vm1 is 47001), {@code --sql-port N} (default 47433), {@code --state-dir DIR}
- * (default {@code ~/.milab}).
+ * (default 47000; VM n listens on N+n, so vm1 is 47001), {@code --sql-port N} (default 47433),
+ * {@code --console-port N} (default 47080), {@code --state-dir DIR} (default {@code ~/.milab}).
  */
 public final class LabServer {
 
     public static final int DEFAULT_GATEWAY_PORT = 47443;
     public static final int DEFAULT_IMDS_PORT_BASE = 47000;
     public static final int DEFAULT_SQL_PORT = 47433;
+    public static final int DEFAULT_CONSOLE_PORT = 47080;
 
     private LabServer() {
     }
 
     /** What {@code --help} prints; an unknown or incomplete option prints it to standard error. */
     static final String USAGE = """
-        Usage: LabServer [--gateway-port N] [--imds-port-base N] [--sql-port N] [--state-dir DIR] [--help]
+        Usage: LabServer [--gateway-port N] [--imds-port-base N] [--sql-port N] [--console-port N] [--state-dir DIR]
+                         [--help]
 
           --gateway-port N     HTTPS port for login.microsoftonline.com, management.azure.com and
                                *.vault.azure.net (default %d)
           --imds-port-base N   vmK's IMDS listens on N+K: vm1 on N+1 ... vm5 on N+5 (default %d, so vm1 is %d)
           --sql-port N         TDS port of Azure SQL server sql1 (default %d)
+          --console-port N     the lab console, a web page of the lab's state and traffic (default %d)
           --state-dir DIR      where the lab CA, trust files and admin.env are kept (default ~/.milab)
           --help, -h           print this and exit
-        """.formatted(DEFAULT_GATEWAY_PORT, DEFAULT_IMDS_PORT_BASE, DEFAULT_IMDS_PORT_BASE + 1, DEFAULT_SQL_PORT);
+        """.formatted(DEFAULT_GATEWAY_PORT, DEFAULT_IMDS_PORT_BASE, DEFAULT_IMDS_PORT_BASE + 1, DEFAULT_SQL_PORT,
+            DEFAULT_CONSOLE_PORT);
 
     /** The command line: ports and state directory, or {@code help} when only the usage is wanted. */
-    record Options(int gatewayPort, int imdsPortBase, int sqlPort, Path stateDirectory, boolean help) {
+    record Options(int gatewayPort, int imdsPortBase, int sqlPort, Path stateDirectory, boolean help,
+                   int consolePort) {
+
+        Options(int gatewayPort, int imdsPortBase, int sqlPort, Path stateDirectory, boolean help) {
+            this(gatewayPort, imdsPortBase, sqlPort, stateDirectory, help, DEFAULT_CONSOLE_PORT);
+        }
 
         /** @throws IllegalArgumentException for an unknown option, a missing value or a port that is no number */
         static Options parse(String... args) {
             int gatewayPort = DEFAULT_GATEWAY_PORT;
             int imdsBase = DEFAULT_IMDS_PORT_BASE;
             int sqlPort = DEFAULT_SQL_PORT;
+            int consolePort = DEFAULT_CONSOLE_PORT;
             Path state = Path.of(System.getProperty("user.home"), ".milab");
             for (int i = 0; i < args.length; i++) {
                 String option = args[i];
                 switch (option) {
                     case "--help", "-h" -> {
-                        return new Options(gatewayPort, imdsBase, sqlPort, state, true);
+                        return new Options(gatewayPort, imdsBase, sqlPort, state, true, consolePort);
                     }
                     case "--gateway-port" -> gatewayPort = port(option, value(args, ++i, option));
                     case "--imds-port-base" -> imdsBase = port(option, value(args, ++i, option));
                     case "--sql-port" -> sqlPort = port(option, value(args, ++i, option));
+                    case "--console-port" -> consolePort = port(option, value(args, ++i, option));
                     case "--state-dir" -> state = Path.of(value(args, ++i, option));
                     default -> throw new IllegalArgumentException("Unknown option " + option);
                 }
             }
-            return new Options(gatewayPort, imdsBase, sqlPort, state, false);
+            return new Options(gatewayPort, imdsBase, sqlPort, state, false, consolePort);
         }
 
         private static String value(String[] args, int i, String option) {
@@ -100,13 +112,14 @@ public final class LabServer {
         Lab lab = Lab.builder().gatewayPort(options.gatewayPort()).imdsPortBase(options.imdsPortBase())
             .sqlPort(options.sqlPort()).stateDirectory(options.stateDirectory()).keepCaOnDisk(true).start();
         seedDefaultScenario(lab);
+        URI console = lab.startConsole(options.consolePort()).address();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             lab.close();
             System.out.println("Lab stopped.");
             stopped.countDown();
         }, "lab-shutdown"));
-        printBanner(lab, System.out);
+        printBanner(lab, console, System.out);
         stopped.await();
     }
 
@@ -160,7 +173,7 @@ public final class LabServer {
         return key + "='" + value.replace("'", "'\\''") + "'";
     }
 
-    static void printBanner(Lab lab, PrintStream out) {
+    static void printBanner(Lab lab, URI console, PrintStream out) {
         VirtualMachine vm1 = lab.virtualMachine("vm1").orElseThrow();
         String resource = URLEncoder.encode("https://management.azure.com/", StandardCharsets.UTF_8);
         String row = "%-16s%s%n";
@@ -176,6 +189,7 @@ public final class LabServer {
         out.printf(row, "Azure SQL:", "sql1.database.windows.net at 127.0.0.1:" + lab.sqlPort()
             + "  database db1, TDS 8.0 (strict) and 7.4");
         out.printf(row, "Key Vault:", "https://kv1.vault.azure.net  (Azure RBAC) via the gateway");
+        out.printf(row, "Console:", console + "  the lab's resources, identities and every hop, live (read-only)");
         out.printf(row, "Admin (Owner):", writeAdminEnvironment(lab) + "  (AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, "
             + "AZURE_TENANT_ID for DefaultAzureCredential)");
         out.printf(row, "Trust (PEM):", lab.trustFiles().caPem());

@@ -66,7 +66,7 @@ class LabServerBannerTest {
 
     private static String banner(Lab lab) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        LabServer.printBanner(lab, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        LabServer.printBanner(lab, lab.startConsole(0).address(), new PrintStream(bytes, true, StandardCharsets.UTF_8));
         return bytes.toString(StandardCharsets.UTF_8);
     }
 
