@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -25,6 +26,7 @@ public final class RbacEvaluator {
     private final ResourceGraph graph;
     private final Clock clock;
     private final Supplier<Duration> propagationDelay;
+    private volatile Consumer<Decision> observer;
 
     public RbacEvaluator(ResourceGraph graph, Clock clock, Supplier<Duration> propagationDelay) {
         this.graph = graph;
@@ -49,6 +51,34 @@ public final class RbacEvaluator {
      */
     public Optional<RoleAssignment> grantingAssignment(String principalObjectId, String operation, String scope,
                                                        boolean dataAction) {
+        Optional<RoleAssignment> granting = find(principalObjectId, operation, scope, dataAction);
+        Consumer<Decision> o = observer;
+        if (o != null) {
+            try {
+                o.accept(new Decision(principalObjectId, operation, scope, dataAction, granting));
+            } catch (RuntimeException e) {
+                // a watcher's failure must not change the decision
+            }
+        }
+        return granting;
+    }
+
+    /**
+     * One decision, for whoever watches (the lab's trace).
+     *
+     * @param granting the assignment that allowed, or empty when no role grants {@code operation} at {@code scope}
+     */
+    public record Decision(String principalObjectId, String operation, String scope, boolean dataAction,
+                           Optional<RoleAssignment> granting) {
+    }
+
+    /** Calls {@code observer} after every decision, on the deciding thread; null removes it. */
+    public void onDecision(Consumer<Decision> observer) {
+        this.observer = observer;
+    }
+
+    private Optional<RoleAssignment> find(String principalObjectId, String operation, String scope,
+                                          boolean dataAction) {
         if (principalObjectId == null) {
             return Optional.empty();
         }

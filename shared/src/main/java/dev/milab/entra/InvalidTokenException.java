@@ -5,14 +5,25 @@ public final class InvalidTokenException extends Exception {
 
     /** Why a token was refused. */
     public enum Reason {
-        MALFORMED,
-        UNSUPPORTED_ALGORITHM,
-        UNKNOWN_SIGNING_KEY,
-        BAD_SIGNATURE,
-        WRONG_ISSUER,
-        WRONG_AUDIENCE,
-        NOT_YET_VALID,
-        EXPIRED
+        MALFORMED("token"),
+        UNSUPPORTED_ALGORITHM("alg"),
+        UNKNOWN_SIGNING_KEY("kid"),
+        BAD_SIGNATURE("signature"),
+        WRONG_ISSUER("iss"),
+        WRONG_AUDIENCE("aud"),
+        NOT_YET_VALID("nbf"),
+        EXPIRED("exp");
+
+        private final String claim;
+
+        Reason(String claim) {
+            this.claim = claim;
+        }
+
+        /** The header member or claim that decided ({@code aud}, {@code exp}, {@code kid}), or what failed. */
+        public String claim() {
+            return claim;
+        }
     }
 
     private final Reason reason;

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import dev.milab.entra.InvalidTokenException.Reason;
@@ -29,6 +30,7 @@ public final class TokenValidator {
      */
     private final Map<String, JsonWebToken> verified = new ConcurrentHashMap<>();
     private static final int VERIFIED_CACHE_LIMIT = 10_000;
+    private volatile Consumer<Check> observer;
 
     public TokenValidator(Tenant tenant, SigningKeys keys, Clock clock, Supplier<Duration> clockSkew) {
         this.tenant = tenant;
@@ -42,6 +44,41 @@ public final class TokenValidator {
      * with and without trailing slash, where the resource accepts both).
      */
     public ValidatedToken validate(String token, Set<String> acceptedAudiences) throws InvalidTokenException {
+        ValidatedToken accepted;
+        try {
+            accepted = check(token, acceptedAudiences);
+        } catch (InvalidTokenException e) {
+            tell(new Check(token, acceptedAudiences, null, e));
+            throw e;
+        }
+        tell(new Check(token, acceptedAudiences, accepted, null));
+        return accepted;
+    }
+
+    /**
+     * One validation as a resource ran it, for whoever watches (the lab's trace): the token, the audiences the
+     * resource accepts, and the validated token or the refusal.
+     */
+    public record Check(String token, Set<String> audiences, ValidatedToken accepted, InvalidTokenException refused) {
+    }
+
+    /** Calls {@code observer} after every validation, on the validating thread; null removes it. */
+    public void onValidation(Consumer<Check> observer) {
+        this.observer = observer;
+    }
+
+    private void tell(Check check) {
+        Consumer<Check> o = observer;
+        if (o != null) {
+            try {
+                o.accept(check);
+            } catch (RuntimeException e) {
+                // a watcher's failure must not change the resource's answer
+            }
+        }
+    }
+
+    private ValidatedToken check(String token, Set<String> acceptedAudiences) throws InvalidTokenException {
         JsonWebToken jwt = token == null ? null : verified.get(token);
         if (jwt == null || keys.publishedKey(jwt.headerString("kid")).isEmpty()) {
             jwt = verifySignature(token);

@@ -13,9 +13,16 @@ import java.util.Optional;
  * @param colour  off with {@code --no-color}, when {@code NO_COLOR} is set, or when output is not a terminal
  * @param outputDirectory where the sequence diagram is written ({@code --out DIR}, default {@code target})
  * @param timings {@code --timings}: print how long the set-up and each step took, at the end
+ * @param console {@code --console}: serve the lab console (the trust chain live, in a browser) while the demo runs
  */
 public record DemoOptions(boolean pause, Target target, Optional<Path> config, boolean help, boolean colour,
-                          Path outputDirectory, boolean timings) {
+                          Path outputDirectory, boolean timings, boolean console) {
+
+    /** Options without the lab console. */
+    public DemoOptions(boolean pause, Target target, Optional<Path> config, boolean help, boolean colour,
+                       Path outputDirectory, boolean timings) {
+        this(pause, target, config, help, colour, outputDirectory, timings, false);
+    }
 
     public static final String USAGE = """
         Options:
@@ -26,6 +33,8 @@ public record DemoOptions(boolean pause, Target target, Optional<Path> config, b
           --no-color        plain output (also when NO_COLOR is set or output is not a terminal)
           --out DIR         where the sequence diagram of the run is written (default: target)
           --timings         print how long the set-up and each step took
+          --console         serve the lab console (resources, identities, every hop live) at a
+                            127.0.0.1 address it prints; it stays up after the last step until Enter
           --help            this text
         """;
 
@@ -34,6 +43,7 @@ public record DemoOptions(boolean pause, Target target, Optional<Path> config, b
         boolean pause = false;
         boolean help = false;
         boolean timings = false;
+        boolean console = false;
         boolean colour = terminal && (noColorVariable == null || noColorVariable.isEmpty());
         Target target = Target.LAB;
         Path config = null;
@@ -48,6 +58,7 @@ public record DemoOptions(boolean pause, Target target, Optional<Path> config, b
                 case "--config" -> config = Path.of(value(args, ++i, arg));
                 case "--out" -> out = Path.of(value(args, ++i, arg));
                 case "--timings" -> timings = true;
+                case "--console" -> console = true;
                 default -> {
                     if (arg.startsWith("--target=")) {
                         target = Target.parse(arg.substring("--target=".length()));
@@ -57,7 +68,7 @@ public record DemoOptions(boolean pause, Target target, Optional<Path> config, b
                 }
             }
         }
-        return new DemoOptions(pause, target, Optional.ofNullable(config), help, colour, out, timings);
+        return new DemoOptions(pause, target, Optional.ofNullable(config), help, colour, out, timings, console);
     }
 
     private static String value(String[] args, int i, String option) {

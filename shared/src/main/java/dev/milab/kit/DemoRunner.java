@@ -10,6 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+
+import dev.milab.console.LabConsole;
+import dev.milab.lab.Lab;
 
 import dev.milab.trace.Hop;
 import dev.milab.trace.SequenceDiagram;
@@ -35,6 +39,11 @@ public final class DemoRunner {
         /** The hops the lab recorded during the run (empty on real Azure, where nobody records them). */
         default List<Hop> trace() {
             return List.of();
+        }
+
+        /** The lab the demo drives, for {@code --console}; empty on real Azure. */
+        default Optional<Lab> lab() {
+            return Optional.empty();
         }
 
         @Override
@@ -119,37 +128,79 @@ public final class DemoRunner {
             e.printStackTrace(out);
             return ERROR;
         }
-        try (Demo demo = created) {
-            List<Step> steps = demo.steps();
-            timings.append(String.format("set-up %.2f s", (System.nanoTime() - started) / 1e9));
-            for (int i = 0; i < steps.size(); i++) {
-                Step step = steps.get(i);
-                narrator.step(i + 1, steps.size(), step.title());
-                long stepStarted = System.nanoTime();
-                try {
-                    step.action().run(narrator);
-                    timings.append(String.format(", %d %.2f s", i + 1, (System.nanoTime() - stepStarted) / 1e9));
-                } catch (ExpectationFailed e) {
-                    narrator.failed(i + 1, step.title(), e);
-                    writeTrace(demo.trace(), options, narrator);
-                    narrator.failure("The demo stopped at step " + (i + 1) + ": what it saw is not what Azure does"
-                        + " here.");
-                    return EXPECTATION_FAILED;
-                }
-            }
-            narrator.plain("");
-            writeTrace(demo.trace(), options, narrator);
-            if (options.timings()) {
-                narrator.plain("Timings: " + timings + ".");
-            }
-            narrator.success("Done: " + steps.size() + " steps, " + narrator.expectationsMet()
-                + " expected outcomes seen, in " + (System.nanoTime() - started) / 1_000_000_000.0 + " s.");
-            return OK;
+        try (Demo demo = created; LabConsole console = startConsole(options, demo, narrator)) {
+            int exit = runSteps(demo, options, narrator, started, timings);
+            holdConsole(console, narrator);
+            return exit;
         } catch (Exception e) {
             narrator.failure("The demo could not go on: " + e);
             e.printStackTrace(out);
             return ERROR;
         }
+    }
+
+    /**
+     * With {@code --console}, the lab console on a free loopback port, its address printed before the first step
+     * (with {@code --step} the room has until Enter to open it); else null.
+     */
+    private static LabConsole startConsole(DemoOptions options, Demo demo, Narrator narrator) {
+        if (!options.console()) {
+            return null;
+        }
+        Optional<Lab> lab = demo.lab();
+        if (lab.isEmpty()) {
+            narrator.labNote("--console shows the embedded lab; on real Azure there is none to show.");
+            return null;
+        }
+        LabConsole console = lab.get().startConsole(0);
+        narrator.plain("Lab console: " + console.address() + "  (open it in a browser: the trust chain live,"
+            + " read-only)");
+        return console;
+    }
+
+    /**
+     * Keeps the console up after the last step until Enter, so the room can look at the whole run; at once when
+     * there is nothing to read Enter from (standard input closed, as under CI).
+     */
+    private void holdConsole(LabConsole console, Narrator narrator) {
+        if (console == null) {
+            return;
+        }
+        narrator.plain("The lab console stays at " + console.address() + " until you press Enter.");
+        try {
+            in.readLine();
+        } catch (IOException e) {
+            // nothing to wait for
+        }
+    }
+
+    private int runSteps(Demo demo, DemoOptions options, Narrator narrator, long started, StringBuilder timings)
+        throws Exception {
+        List<Step> steps = demo.steps();
+        timings.append(String.format("set-up %.2f s", (System.nanoTime() - started) / 1e9));
+        for (int i = 0; i < steps.size(); i++) {
+            Step step = steps.get(i);
+            narrator.step(i + 1, steps.size(), step.title());
+            long stepStarted = System.nanoTime();
+            try {
+                step.action().run(narrator);
+                timings.append(String.format(", %d %.2f s", i + 1, (System.nanoTime() - stepStarted) / 1e9));
+            } catch (ExpectationFailed e) {
+                narrator.failed(i + 1, step.title(), e);
+                writeTrace(demo.trace(), options, narrator);
+                narrator.failure("The demo stopped at step " + (i + 1) + ": what it saw is not what Azure does"
+                    + " here.");
+                return EXPECTATION_FAILED;
+            }
+        }
+        narrator.plain("");
+        writeTrace(demo.trace(), options, narrator);
+        if (options.timings()) {
+            narrator.plain("Timings: " + timings + ".");
+        }
+        narrator.success("Done: " + steps.size() + " steps, " + narrator.expectationsMet()
+            + " expected outcomes seen, in " + (System.nanoTime() - started) / 1_000_000_000.0 + " s.");
+        return OK;
     }
 
     private void writeTrace(List<Hop> hops, DemoOptions options, Narrator narrator) {

@@ -3,21 +3,30 @@ package dev.milab.lab;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import dev.milab.arm.BuiltInRoles;
+import dev.milab.arm.RbacEvaluator;
+import dev.milab.arm.RoleDefinition;
 import dev.milab.entra.Directory;
+import dev.milab.entra.InvalidTokenException;
 import dev.milab.entra.IssuedToken;
 import dev.milab.entra.ServicePrincipal;
+import dev.milab.entra.TokenValidator;
+import dev.milab.entra.ValidatedToken;
 import dev.milab.http.Json;
+import dev.milab.http.LabHttpHandler;
 import dev.milab.http.LabHttpRequest;
 import dev.milab.http.LabHttpResponse;
 import dev.milab.http.LabHttpServer;
 import dev.milab.sql.LoginAttempt;
 import dev.milab.sql.LoginResult;
 import dev.milab.sql.SqlError;
+import dev.milab.trace.Decision;
 import dev.milab.trace.Trace;
 
 /**
@@ -68,7 +77,86 @@ final class HopRecorder {
         String token = bearerToken(request);
         TokenHolders.Holder caller = holders.holderOf(token);
         trace.record(machineOr(request, caller.caller()), to, request.method() + " "
-            + shortPath(request.normalizedPath()), outcome(response), response.status() < 400, caller.identity(), token);
+            + shortPath(request.normalizedPath()), outcome(response), response.status() < 400, caller.identity(), token,
+            decisionsFor(token, response.status() < 400));
+    }
+
+    // --- what decided: the token check and the RBAC decision behind a hop ---------------------------------------
+
+    /** A decision a service took on this thread, and the token it was about (null for RBAC). */
+    private record Pending(String token, Decision decision) {
+    }
+
+    private static final int MAX_PENDING = 16;
+    /** The decisions taken on this thread since the gateway began serving its request (or since the last login). */
+    private final ThreadLocal<List<Pending>> pending = ThreadLocal.withInitial(ArrayList::new);
+
+    /** {@code handler}, with this thread's decisions forgotten before each request, so a hop gets only its own. */
+    LabHttpHandler explaining(LabHttpHandler handler) {
+        return request -> {
+            pending.get().clear();
+            return handler.handle(request);
+        };
+    }
+
+    /** A resource validated a token (see {@link TokenValidator#onValidation}). */
+    void tokenChecked(TokenValidator.Check check) {
+        Decision decision;
+        if (check.accepted() != null) {
+            ValidatedToken t = check.accepted();
+            decision = new Decision(Decision.TOKEN, true, "aud " + t.audience() + " is this service's; signature,"
+                + " iss and times check out (valid until " + t.expiresOn() + ")");
+        } else {
+            InvalidTokenException refused = check.refused();
+            decision = new Decision(Decision.TOKEN, false, refused.reason().claim() + ": " + refused.getMessage());
+        }
+        remember(new Pending(check.token(), decision));
+    }
+
+    /** RBAC decided an action or data action (see {@link RbacEvaluator#onDecision}). */
+    void rbacDecided(RbacEvaluator.Decision d) {
+        String detail = d.granting().map(a -> BuiltInRoles.byId(a.roleDefinitionName()).map(RoleDefinition::roleName)
+                .orElse(a.roleDefinitionName()) + " at " + a.scope() + " allows " + d.operation())
+            .orElseGet(() -> d.dataAction() ? "missing data action " + d.operation() + " at " + d.scope()
+                + ": no role there or above grants it"
+                : "no role at " + d.scope() + " or above allows " + d.operation());
+        remember(new Pending(null, new Decision(Decision.RBAC, d.granting().isPresent(), detail)));
+    }
+
+    private void remember(Pending p) {
+        List<Pending> list = pending.get();
+        if (list.size() >= MAX_PENDING) {
+            list.remove(0);
+        }
+        list.add(p);
+    }
+
+    /**
+     * This request's decisions: its token's check, and the RBAC decisions that explain the answer (the refusals of a
+     * refused request, else the first grant); at most a few.
+     */
+    private List<Decision> decisionsFor(String token, boolean granted) {
+        List<Pending> list = pending.get();
+        List<Decision> result = new ArrayList<>();
+        for (Pending p : list) {
+            if (p.token() != null && p.token().equals(token) && result.isEmpty()) {
+                result.add(p.decision());
+            }
+        }
+        int rbac = 0;
+        for (Pending p : list) {
+            Decision d = p.decision();
+            if (d.check().equals(Decision.RBAC) && rbac < 2 && d.passed() == granted
+                && result.stream().noneMatch(d::equals)) {
+                result.add(d);
+                rbac++;
+                if (granted) {
+                    break;
+                }
+            }
+        }
+        list.clear();
+        return result;
     }
 
     private void entraExchange(LabHttpRequest request, LabHttpResponse response) {
@@ -166,8 +254,22 @@ final class HopRecorder {
         String database = attempt.database().isEmpty() ? "master" : attempt.database();
         String server = attempt.serverName() == null || attempt.serverName().isBlank() ? "Azure SQL"
             : attempt.serverName();
+        List<Decision> decisions = new ArrayList<>();
+        if (attempt.token() != null) {
+            pending.get().stream().filter(p -> attempt.token().equals(p.token())).reduce((a, b) -> b)
+                .ifPresent(p -> decisions.add(p.decision()));
+        }
+        pending.get().clear();
+        if (attempt.result() instanceof LoginResult.Success success) {
+            decisions.add(new Decision(Decision.SQL, true, success.identity().serverAdmin()
+                ? "the server's admin (" + success.identity().userName() + ") in " + database
+                : "database user " + success.identity().userName() + " in " + database));
+        } else {
+            ((LoginResult.Failure) attempt.result()).errors().stream().findFirst().ifPresent(e -> decisions.add(
+                new Decision(Decision.SQL, false, "error " + e.number() + ": " + e.message())));
+        }
         trace.record(caller.caller(), server, "login (" + database + ")", outcome, ok,
-            caller.identity(), attempt.token());
+            caller.identity(), attempt.token(), decisions);
     }
 
     private static String tokenOutcome(String identity) {

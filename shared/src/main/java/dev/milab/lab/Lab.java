@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.milab.arm.BuiltInRoles;
+import dev.milab.console.LabConsole;
 import dev.milab.arm.RbacEvaluator;
 import dev.milab.arm.ResourceGraph;
 import dev.milab.arm.ResourceIds;
@@ -119,6 +120,7 @@ public final class Lab implements AutoCloseable {
     private final AtomicInteger nextImdsPort = new AtomicInteger();
     private final AzureSql sql;
     private final HopRecorder hops;
+    private final List<LabConsole> consoles = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     private final Map<String, ExternalIdentityProvider> identityProviders = new ConcurrentHashMap<>();
@@ -167,8 +169,11 @@ public final class Lab implements AutoCloseable {
             name -> keyVaults.get(name.toLowerCase(java.util.Locale.ROOT)),
             rbac::isDataActionAllowed));
         this.hops = new HopRecorder(trace, directory, adminApplication.appId());
-        this.gateway = LabHttpServer.start(b.gatewayPort, tls.serverContext(), "gateway", gatewayDispatcher,
-            hops::gatewayExchange);
+        // What decided each answer (the token's check, the role or the missing action) goes into its hop.
+        validator.onValidation(hops::tokenChecked);
+        rbac.onDecision(hops::rbacDecided);
+        this.gateway = LabHttpServer.start(b.gatewayPort, tls.serverContext(), "gateway",
+            hops.explaining(gatewayDispatcher), hops::gatewayExchange);
         this.proxy = TunnelProxy.start(b.proxyPort, routesForWorkstation());
         this.sql = new AzureSql(tenant, directory, validator, tls.serverContext(), b.sqlPort,
             settings::sqlIdleSessionTimeout);
@@ -255,6 +260,17 @@ public final class Lab implements AutoCloseable {
     /** The validator every lab resource runs on bearer tokens. */
     public TokenValidator tokenValidator() {
         return validator;
+    }
+
+    /**
+     * Starts the lab console on 127.0.0.1:{@code port} (0 for a free one): a read-only web page of this lab's
+     * resources, directory and live traffic (see {@code dev.milab.console}). Closing the lab closes it.
+     */
+    public LabConsole startConsole(int port) {
+        LabConsole console = LabConsole.start(new LabConsole.Sources(trace, clock, tenant, subscriptionId, resources,
+            directory, signingKeys, sql, validator, rbac), port);
+        consoles.add(console);
+        return console;
     }
 
     /** Azure RBAC for every lab service: the one authority on who may do what where. */
@@ -678,6 +694,7 @@ public final class Lab implements AutoCloseable {
             return;
         }
         closed = true;
+        consoles.forEach(LabConsole::close);
         proxy.close();
         gateway.close();
         sql.close();

@@ -31,7 +31,8 @@ import dev.milab.sql.SqlDatabase;
  * <p>Options ({@code --help} prints them): {@code --gateway-port N} (default 47443), {@code --imds-port-base N}
  * (default 47000; VM n listens on N+n, so vm1 is 47001), {@code --sql-port N} (default 47433), {@code --proxy-port N}
  * (default 47480: the lab's {@link TunnelProxy} for clients outside a JVM), {@code --control-port N}
- * (default 47090, the lab's own {@link LabControlEndpoint}), {@code --set name=value} (a {@link LabControl} setting),
+ * (default 47090, the lab's own {@link LabControlEndpoint}), {@code --console-port N} (default 47080, the lab
+ * console), {@code --set name=value} (a {@link LabControl} setting),
  * {@code --sql-user NAME} (a database user in {@code db1} for a VM's or identity's principal), {@code --state-dir DIR}
  * (default {@code ~/.milab}).
  */
@@ -41,6 +42,7 @@ public final class LabServer {
     public static final int DEFAULT_IMDS_PORT_BASE = 47000;
     public static final int DEFAULT_SQL_PORT = 47433;
     public static final int DEFAULT_CONTROL_PORT = 47090;
+    public static final int DEFAULT_CONSOLE_PORT = 47080;
 
     private LabServer() {
     }
@@ -48,7 +50,8 @@ public final class LabServer {
     /** What {@code --help} prints; an unknown or incomplete option prints it to standard error. */
     static final String USAGE = """
         Usage: LabServer [--gateway-port N] [--imds-port-base N] [--sql-port N] [--proxy-port N]
-                         [--control-port N] [--set NAME=VALUE]... [--sql-user NAME]... [--state-dir DIR] [--help]
+                         [--control-port N] [--console-port N] [--set NAME=VALUE]... [--sql-user NAME]...
+                         [--state-dir DIR] [--help]
 
           --gateway-port N     HTTPS port for login.microsoftonline.com, management.azure.com and
                                *.vault.azure.net (default %d)
@@ -57,6 +60,7 @@ public final class LabServer {
           --proxy-port N       HTTPS_PROXY for Node.js, Python and other non-Java clients: tunnels to the
                                gateway's host names only (default %d)
           --control-port N     the lab's control endpoint: settings, clock, key rollover (default %d)
+          --console-port N     the lab console, a web page of the lab's state and traffic (default %d)
           --set NAME=VALUE     change a lab setting at start, for example managedIdentityTokenLifetime=2s
                                (GET /lab/settings on the control endpoint lists them)
           --sql-user NAME      create a database user in db1 for the identity of VM or user-assigned
@@ -65,11 +69,11 @@ public final class LabServer {
           --state-dir DIR      where the lab CA, trust files and admin.env are kept (default ~/.milab)
           --help, -h           print this and exit
         """.formatted(DEFAULT_GATEWAY_PORT, DEFAULT_IMDS_PORT_BASE, DEFAULT_IMDS_PORT_BASE + 1, DEFAULT_SQL_PORT,
-        TunnelProxy.DEFAULT_PORT, DEFAULT_CONTROL_PORT);
+        TunnelProxy.DEFAULT_PORT, DEFAULT_CONTROL_PORT, DEFAULT_CONSOLE_PORT);
 
     /** The command line: ports and state directory, or {@code help} when only the usage is wanted. */
-    record Options(int gatewayPort, int imdsPortBase, int sqlPort, int proxyPort, int controlPort, List<String> settings,
-                   List<String> sqlUsers, Path stateDirectory, boolean help) {
+    record Options(int gatewayPort, int imdsPortBase, int sqlPort, int proxyPort, int controlPort, int consolePort,
+                   List<String> settings, List<String> sqlUsers, Path stateDirectory, boolean help) {
 
         Options {
             settings = List.copyOf(settings);
@@ -83,6 +87,7 @@ public final class LabServer {
             int sqlPort = DEFAULT_SQL_PORT;
             int proxyPort = TunnelProxy.DEFAULT_PORT;
             int controlPort = DEFAULT_CONTROL_PORT;
+            int consolePort = DEFAULT_CONSOLE_PORT;
             List<String> settings = new ArrayList<>();
             List<String> sqlUsers = new ArrayList<>();
             Path state = Path.of(System.getProperty("user.home"), ".milab");
@@ -90,7 +95,7 @@ public final class LabServer {
                 String option = args[i];
                 switch (option) {
                     case "--help", "-h" -> {
-                        return new Options(gatewayPort, imdsBase, sqlPort, proxyPort, controlPort, settings, sqlUsers, state,
+                        return new Options(gatewayPort, imdsBase, sqlPort, proxyPort, controlPort, consolePort, settings, sqlUsers, state,
                             true);
                     }
                     case "--gateway-port" -> gatewayPort = port(option, value(args, ++i, option));
@@ -98,13 +103,14 @@ public final class LabServer {
                     case "--sql-port" -> sqlPort = port(option, value(args, ++i, option));
                     case "--proxy-port" -> proxyPort = port(option, value(args, ++i, option));
                     case "--control-port" -> controlPort = port(option, value(args, ++i, option));
+                    case "--console-port" -> consolePort = port(option, value(args, ++i, option));
                     case "--set" -> settings.add(value(args, ++i, option));
                     case "--sql-user" -> sqlUsers.add(value(args, ++i, option));
                     case "--state-dir" -> state = Path.of(value(args, ++i, option));
                     default -> throw new IllegalArgumentException("Unknown option " + option);
                 }
             }
-            return new Options(gatewayPort, imdsBase, sqlPort, proxyPort, controlPort, settings, sqlUsers, state, false);
+            return new Options(gatewayPort, imdsBase, sqlPort, proxyPort, controlPort, consolePort, settings, sqlUsers, state, false);
         }
 
         private static String value(String[] args, int i, String option) {
@@ -157,7 +163,7 @@ public final class LabServer {
     }
 
     /** A started standalone lab: the lab with its default scenario, and its control endpoint. */
-    record Running(Lab lab, LabHttpServer control) implements AutoCloseable {
+    record Running(Lab lab, LabHttpServer control, URI console) implements AutoCloseable {
 
         URI controlAddress() {
             return URI.create(control.baseUri() + "/lab");
@@ -187,7 +193,8 @@ public final class LabServer {
             options.sqlUsers().forEach(name -> addDatabaseUser(lab, name));
             LabHttpServer server = LabHttpServer.start(options.controlPort(), null, "lab-control",
                 new LabControlEndpoint(control), null);
-            return new Running(lab, server);
+            URI console = lab.startConsole(options.consolePort()).address();
+            return new Running(lab, server, console);
         } catch (RuntimeException e) {
             lab.close();
             throw e;
@@ -282,10 +289,10 @@ public final class LabServer {
     }
 
     static void printBanner(Running running, PrintStream out) {
-        printBanner(running.lab(), running.controlAddress(), out);
+        printBanner(running.lab(), running.controlAddress(), running.console(), out);
     }
 
-    static void printBanner(Lab lab, URI control, PrintStream out) {
+    static void printBanner(Lab lab, URI control, URI console, PrintStream out) {
         VirtualMachine vm1 = lab.virtualMachine("vm1").orElseThrow();
         String resource = URLEncoder.encode("https://management.azure.com/", StandardCharsets.UTF_8);
         String row = "%-16s%s%n";
@@ -301,6 +308,7 @@ public final class LabServer {
         out.printf(row, "Azure SQL:", "sql1.database.windows.net at 127.0.0.1:" + lab.sqlPort()
             + "  database db1, TDS 8.0 (strict) and 7.4");
         out.printf(row, "Key Vault:", "https://kv1.vault.azure.net  (Azure RBAC) via the gateway");
+        out.printf(row, "Console:", console + "  the lab's resources, identities and every hop, live (read-only)");
         out.printf(row, "Admin (Owner):", writeAdminEnvironment(lab) + "  (AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, "
             + "AZURE_TENANT_ID for DefaultAzureCredential)");
         out.printf(row, "Trust (PEM):", lab.trustFiles().caPem());

@@ -1,6 +1,7 @@
 package dev.milab.trace;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -16,9 +17,11 @@ import java.util.Objects;
  * @param identity the display name of the identity a token named ({@code vm1}, {@code MyUserIdentity},
  *                 {@code milab-admin}), or null
  * @param token    the raw JWT this hop issued or presented, or null
+ * @param decisions what decided the answer (the token check, the role that allowed or the data action none grants,
+ *                 the SQL error number), in the order the service checked; empty when the service explains nothing
  */
 public record Hop(long sequence, Instant at, String from, String to, String request, String outcome,
-                  boolean ok, String identity, String token) {
+                  boolean ok, String identity, String token, List<Decision> decisions) {
 
     public Hop {
         Objects.requireNonNull(at, "at");
@@ -26,5 +29,12 @@ public record Hop(long sequence, Instant at, String from, String to, String requ
         Objects.requireNonNull(to, "to");
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(outcome, "outcome");
+        decisions = decisions == null ? List.of() : List.copyOf(decisions);
+    }
+
+    /** A hop with no decisions recorded. */
+    public Hop(long sequence, Instant at, String from, String to, String request, String outcome, boolean ok,
+               String identity, String token) {
+        this(sequence, at, from, to, request, outcome, ok, identity, token, List.of());
     }
 }

@@ -29,7 +29,26 @@ public final class SequenceDiagram {
      * a comment.
      */
     public static String mermaid(List<Hop> hops) {
-        List<Arrow> arrows = arrows(hops);
+        Layout layout = layout(hops);
+        Map<String, String> ids = new LinkedHashMap<>();
+        for (String name : layout.participants()) {
+            ids.put(name, "P" + (ids.size() + 1));
+        }
+        StringBuilder out = new StringBuilder("sequenceDiagram\n");
+        ids.forEach((name, id) -> out.append("  participant ").append(id).append(" as ").append(escape(name))
+            .append('\n'));
+        for (Arrow a : layout.arrows()) {
+            out.append("  ").append(ids.get(a.from())).append(a.kind().mermaid).append(ids.get(a.to())).append(": ")
+                .append(escape(a.text())).append('\n');
+        }
+        return out.toString();
+    }
+
+    /**
+     * The diagram as data, for renderers other than Mermaid (the lab console draws it): the participants from left to
+     * right in {@link #mermaid(List)}'s order, and the arrows top to bottom.
+     */
+    public static Layout layout(List<Hop> hops) {
         Set<String> callers = new HashSet<>();
         Set<String> called = new HashSet<>();
         for (Hop h : hops) {
@@ -40,18 +59,30 @@ public final class SequenceDiagram {
         called.stream().filter(n -> !callers.contains(n)).forEach(names::add);
         names.sort(Comparator.comparingInt((String n) -> !called.contains(n) ? 0 : callers.contains(n) ? 1 : 2)
             .thenComparing(SequenceDiagram::naturalKey));
-        Map<String, String> ids = new LinkedHashMap<>();
-        for (String name : names) {
-            ids.put(name, "P" + (ids.size() + 1));
+        return new Layout(List.copyOf(names), arrows(hops));
+    }
+
+    /** Participants, left to right, and arrows, top to bottom. */
+    public record Layout(List<String> participants, List<Arrow> arrows) {
+    }
+
+    /** What an arrow is: a request ({@code ->>}), an answer that granted ({@code -->>}) or one that refused. */
+    public enum ArrowKind {
+        REQUEST("->>"), ANSWER("-->>"), REFUSAL("--x");
+
+        private final String mermaid;
+
+        ArrowKind(String mermaid) {
+            this.mermaid = mermaid;
         }
-        StringBuilder out = new StringBuilder("sequenceDiagram\n");
-        ids.forEach((name, id) -> out.append("  participant ").append(id).append(" as ").append(escape(name))
-            .append('\n'));
-        for (Arrow a : arrows) {
-            out.append("  ").append(ids.get(a.from())).append(a.line()).append(ids.get(a.to())).append(": ")
-                .append(escape(a.text())).append('\n');
-        }
-        return out.toString();
+    }
+
+    /**
+     * One drawn arrow: a request or an answer.
+     *
+     * @param sequence the hop it draws
+     */
+    public record Arrow(String from, ArrowKind kind, String to, String text, long sequence) {
     }
 
     /**
@@ -83,10 +114,6 @@ public final class SequenceDiagram {
 
     private static final java.util.regex.Pattern DIGITS = java.util.regex.Pattern.compile("\\d+");
 
-    /** One drawn arrow: a request or an answer. */
-    private record Arrow(String from, String line, String to, String text) {
-    }
-
     private static List<Arrow> arrows(List<Hop> hops) {
         List<Arrow> arrows = new ArrayList<>();
         for (int i = 0; i < hops.size(); i++) {
@@ -112,11 +139,11 @@ public final class SequenceDiagram {
     }
 
     private static Arrow request(Hop h) {
-        return new Arrow(h.from(), "->>", h.to(), h.request());
+        return new Arrow(h.from(), ArrowKind.REQUEST, h.to(), h.request(), h.sequence());
     }
 
     private static Arrow answer(Hop h) {
-        return new Arrow(h.to(), h.ok() ? "-->>" : "--x", h.from(), h.outcome());
+        return new Arrow(h.to(), h.ok() ? ArrowKind.ANSWER : ArrowKind.REFUSAL, h.from(), h.outcome(), h.sequence());
     }
 
     /**

@@ -38,9 +38,16 @@ public final class Trace {
     /** Records a hop (see {@link Hop} for the fields) and tells the listeners. */
     public void record(String from, String to, String request, String outcome, boolean ok, String identity,
                        String token) {
+        record(from, to, request, outcome, ok, identity, token, List.of());
+    }
+
+    /** Records a hop with what decided its answer, and tells the listeners. */
+    public void record(String from, String to, String request, String outcome, boolean ok, String identity,
+                       String token, List<Decision> decisions) {
         Hop hop;
         synchronized (ring) {
-            hop = new Hop(lastSequence + 1, clock.instant(), from, to, request, outcome, ok, identity, token);
+            hop = new Hop(lastSequence + 1, clock.instant(), from, to, request, outcome, ok, identity, token,
+                decisions);
             lastSequence = hop.sequence();
             ring[(int) (lastSequence % CAPACITY)] = hop;
             if (size < CAPACITY) {

@@ -101,4 +101,11 @@ class DemoOptionsTest {
         assertThat(DemoOptions.USAGE).contains("--step", "--target lab", "--target azure", "--config FILE",
             "--no-color", "--out DIR", "--help");
     }
+
+    @Test
+    void consoleAsksForTheLabConsole() {
+        assertThat(DemoOptions.parse(new String[] {"--console"}, true, null).console()).isTrue();
+        assertThat(DemoOptions.parse(new String[0], true, null).console()).isFalse();
+        assertThat(DemoOptions.USAGE).contains("--console");
+    }
 }

@@ -196,4 +196,52 @@ class DemoRunnerTest {
 
         assertThat(printed()).doesNotContain("\u001b");
     }
+
+    @Test
+    void withConsoleTheLabConsoleIsUpDuringTheStepsAndUntilEnterThenClosed(@TempDir Path out) throws Exception {
+        try (dev.milab.lab.Lab lab = dev.milab.lab.Lab.start()) {
+            java.util.concurrent.atomic.AtomicInteger status = new java.util.concurrent.atomic.AtomicInteger();
+            java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .proxy(java.net.ProxySelector.of(null)).build();
+            List<java.net.URI> address = new ArrayList<>();
+            Step look = Step.of("Look at the console", say -> {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("Lab console: (\\S+)").matcher(printed());
+                say.expect("the runner printed the console's address", m.find(), this::printed);
+                address.add(java.net.URI.create(m.group(1)));
+                status.set(http.send(java.net.http.HttpRequest.newBuilder(address.get(0)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode());
+            });
+            DemoRunner.DemoFactory factory = (options, narrator) -> new DemoRunner.Demo() {
+                @Override
+                public List<Step> steps() {
+                    return List.of(look);
+                }
+
+                @Override
+                public java.util.Optional<dev.milab.lab.Lab> lab() {
+                    return java.util.Optional.of(lab);
+                }
+            };
+
+            // Standard input at its end (as under CI): the console does not hold the run.
+            int exit = runner().in(new BufferedReader(new StringReader("")))
+                .run(new String[] {"--console", "--out", out.toString()}, factory);
+
+            assertThat(exit).isEqualTo(DemoRunner.OK);
+            assertThat(status.get()).isEqualTo(200);
+            assertThat(printed()).contains("The lab console stays at " + address.get(0) + " until you press Enter.");
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> http.send(
+                java.net.http.HttpRequest.newBuilder(address.get(0)).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()))).isInstanceOf(java.io.IOException.class);
+        }
+    }
+
+    @Test
+    void withoutAConsoleOptionNothingWaitsForEnter() {
+        int exit = runner().in(new BufferedReader(new StringReader("")))
+            .run(new String[0], demoOf(List.of(passing("One")), List.of()));
+
+        assertThat(exit).isEqualTo(DemoRunner.OK);
+        assertThat(printed()).doesNotContain("Lab console", "until you press Enter");
+    }
 }

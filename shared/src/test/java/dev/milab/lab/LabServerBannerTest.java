@@ -73,7 +73,7 @@ class LabServerBannerTest {
     }
 
     static LabServer.Options freePorts(Path state, String... sqlUsers) {
-        return new LabServer.Options(0, 0, 0, 0, 0, List.of(), List.of(sqlUsers), state, false);
+        return new LabServer.Options(0, 0, 0, 0, 0, 0, List.of(), List.of(sqlUsers), state, false);
     }
 
     static String banner(LabServer.Running running) {

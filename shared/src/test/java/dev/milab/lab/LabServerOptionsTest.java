@@ -25,17 +25,17 @@ class LabServerOptionsTest {
     @Test
     void theUsageNamesEveryOptionAndWhereVm1Listens() {
         assertThat(LabServer.USAGE).contains("--gateway-port N", "--imds-port-base N", "--sql-port N",
-            "--proxy-port N", "--control-port N", "--set NAME=VALUE", "--sql-user NAME", "--state-dir DIR", "--help", "vm1 on N+1",
+            "--proxy-port N", "--control-port N", "--console-port N", "--set NAME=VALUE", "--sql-user NAME", "--state-dir DIR", "--help", "vm1 on N+1",
             "so vm1 is 47001");
     }
 
     @Test
     void optionsSetPortsAndStateDirectory() {
         LabServer.Options options = LabServer.Options.parse("--gateway-port", "8443", "--imds-port-base", "8000",
-            "--sql-port", "1433", "--proxy-port", "8888", "--control-port", "8080", "--set", "validationClockSkew=0", "--sql-user", "vm1",
+            "--sql-port", "1433", "--proxy-port", "8888", "--control-port", "8080", "--console-port", "8081", "--set", "validationClockSkew=0", "--sql-user", "vm1",
             "--set", "managedIdentityTokenLifetime=2s", "--state-dir", "/tmp/lab");
 
-        assertThat(options).isEqualTo(new LabServer.Options(8443, 8000, 1433, 8888, 8080,
+        assertThat(options).isEqualTo(new LabServer.Options(8443, 8000, 1433, 8888, 8080, 8081,
             List.of("validationClockSkew=0", "managedIdentityTokenLifetime=2s"), List.of("vm1"), Path.of("/tmp/lab"),
             false));
     }

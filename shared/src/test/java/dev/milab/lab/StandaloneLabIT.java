@@ -91,7 +91,7 @@ class StandaloneLabIT {
 
     @Test
     void aRefusedSettingAtStartLeavesNothingRunning(@TempDir Path state) {
-        LabServer.Options options = new LabServer.Options(0, 0, 0, 0, 0, List.of("managedIdentityTokenLifetime=0"),
+        LabServer.Options options = new LabServer.Options(0, 0, 0, 0, 0, 0, List.of("managedIdentityTokenLifetime=0"),
             List.of(), state, false);
 
         assertThatThrownBy(() -> LabServer.start(options)).isInstanceOf(IllegalArgumentException.class)

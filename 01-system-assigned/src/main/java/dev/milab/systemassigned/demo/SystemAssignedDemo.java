@@ -436,6 +436,11 @@ public final class SystemAssignedDemo implements DemoRunner.Demo {
     }
 
     @Override
+    public java.util.Optional<Lab> lab() {
+        return java.util.Optional.of(lab);
+    }
+
+    @Override
     public void close() {
         if (vm1 != null) {
             vm1.close();

@@ -451,6 +451,11 @@ public final class UserAssignedDemo implements DemoRunner.Demo {
     }
 
     @Override
+    public java.util.Optional<Lab> lab() {
+        return java.util.Optional.of(lab);
+    }
+
+    @Override
     public void close() {
         parallel.shutdownNow();
         vms.values().forEach(Machine::close);

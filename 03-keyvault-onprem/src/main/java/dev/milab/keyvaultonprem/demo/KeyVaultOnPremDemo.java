@@ -498,6 +498,11 @@ public final class KeyVaultOnPremDemo implements DemoRunner.Demo {
     }
 
     @Override
+    public java.util.Optional<Lab> lab() {
+        return java.util.Optional.of(lab);
+    }
+
+    @Override
     public void close() {
         for (Machine m : List.of(vm1, web1, arc, certHost, fedHost, secretHost)) {
             m.close();

@@ -470,6 +470,11 @@ public final class BearerTokenDemo implements DemoRunner.Demo {
         return lab.trace().hops();
     }
 
+    @Override
+    public java.util.Optional<Lab> lab() {
+        return java.util.Optional.of(lab);
+    }
+
     /**
      * A lab device, not part of the lesson: loads what step 5 needs (azure-core's pipeline, reactor), so that its
      * first use does not pay for class loading. Sends nothing and asks for no token.
