@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -35,6 +36,9 @@ public final class AzureSql implements AutoCloseable {
     private final TdsEndpoint endpoint;
     private final TsqlEngine engine;
     private final Supplier<Duration> idleSessionTimeout;
+    private final SqlLimits limits = new SqlLimits();
+    private final Set<SqlSession> sessions = ConcurrentHashMap.newKeySet();
+    private final QueryMemory queryMemory = new QueryMemory(limits);
     private volatile Consumer<LoginAttempt> loginListener;
 
     /**
@@ -92,6 +96,29 @@ public final class AzureSql implements AutoCloseable {
     /** How long a logged-in connection may stay silent before the server closes it. */
     Duration idleSessionTimeout() {
         return idleSessionTimeout.get();
+    }
+
+    /** What one client may hold: login time, connection slots, memory per query and per session. */
+    public SqlLimits limits() {
+        return limits;
+    }
+
+    /** Watches the memory of running queries against {@link SqlLimits#maxQueryMemoryBytes()}. */
+    QueryMemory queryMemory() {
+        return queryMemory;
+    }
+
+    /** The logged-in sessions, for {@code sys.dm_exec_sessions} and {@code sys.dm_exec_requests}. */
+    Collection<SqlSession> sessions() {
+        return List.copyOf(sessions);
+    }
+
+    void sessionStarted(SqlSession session) {
+        sessions.add(session);
+    }
+
+    void sessionEnded(SqlSession session) {
+        sessions.remove(session);
     }
 
     /** The TDS endpoint's port on 127.0.0.1. */
@@ -194,6 +221,7 @@ public final class AzureSql implements AutoCloseable {
     @Override
     public void close() {
         endpoint.close();
+        queryMemory.close();
         servers.values().forEach(SqlServer::close);
     }
 }

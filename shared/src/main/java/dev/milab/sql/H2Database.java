@@ -5,6 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +22,11 @@ import dev.milab.sql.tsql.H2Translation;
  * {@code tinyint} domain. It starts on first use; each TDS session gets its own H2 connection, so transactions and
  * their isolation are H2's per session. One more connection, kept by this object, holds the database open and
  * answers catalog questions (does {@code dbo.Orders} exist, and how is it spelled).
+ *
+ * <p>Sessions connect as an H2 user without admin rights ({@value #SESSION_USER}, with {@code ALTER ANY SCHEMA} for
+ * data and DDL), so that whatever reaches H2 from a client, H2 itself shows it its own session only (H2's
+ * {@code INFORMATION_SCHEMA.SESSIONS} lists all sessions to admins) and refuses H2's admin statements and functions
+ * ({@code CREATE ALIAS}, {@code DB_OBJECT_SQL}, {@code SET} of database settings). The keeper is the admin.
  */
 final class H2Database implements AutoCloseable {
 
@@ -35,9 +42,14 @@ final class H2Database implements AutoCloseable {
         + ",REGEXP,ROWNUM,UNKNOWN,WINDOW,ILIKE,INTERSECTS,_ROWID_,UESCAPE,SYMMETRIC,ASYMMETRIC,BOTH,LEADING"
         + ",TRAILING,LOCALTIME";
 
+    /** The session settings of {@link #SETTINGS}, which a user without admin rights sets for its own session. */
+    private static final String SESSION_SETTINGS = "SET NON_KEYWORDS " + SETTINGS.substring(SETTINGS.indexOf(
+        "NON_KEYWORDS=") + "NON_KEYWORDS=".length());
+    static final String SESSION_USER = "MILAB_SESSION";
     private static final org.h2.Driver DRIVER = new org.h2.Driver();
 
     private final String url;
+    private final String sessionUrl;
     private final Map<String, String> catalog = new ConcurrentHashMap<>();
     private final Map<String, Boolean> tinyintColumns = new ConcurrentHashMap<>();
     private Connection keeper;
@@ -45,13 +57,24 @@ final class H2Database implements AutoCloseable {
 
     H2Database(String labDatabaseName) {
         String safe = labDatabaseName.replaceAll("[^A-Za-z0-9_]", "_");
-        this.url = "jdbc:h2:mem:milab_" + safe + "_" + UUID.randomUUID().toString().replace("-", "") + SETTINGS;
+        this.sessionUrl = "jdbc:h2:mem:milab_" + safe + "_" + UUID.randomUUID().toString().replace("-", "");
+        this.url = sessionUrl + SETTINGS;
     }
 
-    /** A new connection for a session, in schema {@code dbo}, auto-commit on. */
+    /** A new connection for a session, as {@value #SESSION_USER}, in schema {@code dbo}, auto-commit on. */
     Connection open() throws SQLException {
         start();
-        Connection c = DRIVER.connect(url, new Properties());
+        Properties user = new Properties();
+        user.setProperty("user", SESSION_USER);
+        user.setProperty("password", "");
+        Connection c = DRIVER.connect(sessionUrl, user);
+        try (Statement s = c.createStatement()) {
+            s.execute(SESSION_SETTINGS);
+            s.execute("SET LOCK_TIMEOUT 10000");
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
         c.setSchema("dbo");
         return c;
     }
@@ -68,6 +91,12 @@ final class H2Database implements AutoCloseable {
             s.execute("CREATE SCHEMA IF NOT EXISTS dbo");
             s.execute("CREATE DOMAIN IF NOT EXISTS PUBLIC." + H2Translation.TINYINT_DOMAIN
                 + " AS SMALLINT CHECK (VALUE BETWEEN 0 AND 255)");
+            s.execute("CREATE ALIAS IF NOT EXISTS " + H2Translation.BOUNDED_REPLICATE + " DETERMINISTIC FOR '"
+                + H2Functions.class.getName() + ".replicate'");
+            s.execute("CREATE ALIAS IF NOT EXISTS " + H2Translation.BOUNDED_SPACE + " DETERMINISTIC FOR '"
+                + H2Functions.class.getName() + ".space'");
+            s.execute("CREATE USER IF NOT EXISTS " + SESSION_USER + " PASSWORD ''");
+            s.execute("GRANT ALTER ANY SCHEMA TO " + SESSION_USER);
         }
         keeper = c;
     }
@@ -125,6 +154,27 @@ final class H2Database implements AutoCloseable {
         } catch (SQLException e) {
             return Optional.empty();
         }
+    }
+
+    /** Every row of a catalog query, as JDBC reads it (for the lab's own catalog views); empty on failure. */
+    synchronized List<Object[]> rows(String sql) {
+        List<Object[]> rows = new ArrayList<>();
+        try {
+            start();
+            try (Statement s = keeper.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+                int n = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    Object[] row = new Object[n];
+                    for (int i = 0; i < n; i++) {
+                        row[i] = rs.getObject(i + 1);
+                    }
+                    rows.add(row);
+                }
+            }
+        } catch (SQLException e) {
+            return List.of();
+        }
+        return rows;
     }
 
     /** Whether a table column was declared {@code tinyint} (H2 reports the domain's SMALLINT). */

@@ -114,7 +114,7 @@ public final class TsqlEngine {
                     String statement = stringParameter(p, 2, "@stmt");
                     SqlSession.Prepared prepared = new SqlSession.Prepared(Batch.parse(statement), declarations);
                     if (p.get(0).value() instanceof Number old && old.intValue() != 0) {
-                        session.prepared.remove(old.intValue());
+                        session.unprepare(old.intValue());
                     }
                     int handle = session.register(prepared);
                     if (id == RpcRequestMessage.SP_PREPEXEC) {
@@ -134,7 +134,7 @@ public final class TsqlEngine {
                     return new RpcOutcome(0, List.of());
                 }
                 case RpcRequestMessage.SP_UNPREPARE -> {
-                    session.prepared.remove(intParameter(p, 0, "@handle"));
+                    session.unprepare(intParameter(p, 0, "@handle"));
                     return new RpcOutcome(0, List.of());
                 }
                 case RpcRequestMessage.SP_CURSOROPEN, RpcRequestMessage.SP_CURSORPREPEXEC,
@@ -254,6 +254,10 @@ public final class TsqlEngine {
         });
     }
 
+    private static QueryMemory queryMemory(SqlSession session) {
+        return session.context().server().service().queryMemory();
+    }
+
     static SqlError tsqlError(TsqlException e) {
         // SQL Server raises its parse and name errors with class 15
         int severity = switch (e.number()) {
@@ -335,6 +339,9 @@ public final class TsqlEngine {
                 return fail(H2Errors.translate(e, null, s));
             } catch (java.io.UncheckedIOException e) {
                 throw e;
+            } catch (OutOfMemoryError e) {
+                // What H2 could not allocate is gone with the statement; the session and the others go on (701).
+                return fail(AzureSqlErrors.insufficientMemory());
             } catch (RuntimeException e) {
                 // A statement the front misreads must not end the session: it becomes an error like any other.
                 return fail(AzureSqlErrors.engineRefused(e.toString()));
@@ -532,12 +539,13 @@ public final class TsqlEngine {
 
         private Flow execute(H2Translation.Result sql, StatementAnalysis analysis) throws SQLException {
             Connection c = s.h2();
-            try (PreparedStatement ps = c.prepareStatement(sql.sql())) {
+            try (QueryMemory.Account memory = queryMemory(s).start(s);
+                 PreparedStatement ps = c.prepareStatement(sql.sql())) {
                 bind(ps, sql);
                 if (s.rowCountLimit > 0 && analysis.kind() == Kind.SELECT) {
                     ps.setMaxRows(s.rowCountLimit);
                 }
-                s.running(ps);
+                s.running(ps, analysis.kind().name().replace('_', ' '));
                 boolean hasRows = ps.execute();
                 long count;
                 if (hasRows) {
@@ -549,7 +557,12 @@ public final class TsqlEngine {
                             if (out.cancelled()) {
                                 return Flow.ABORT;
                             }
-                            out.row(columns.read(rs));
+                            Object[] row = columns.read(rs);
+                            if (memory.overBound()) {
+                                return fail(AzureSqlErrors.insufficientMemory());
+                            }
+                            out.row(row);
+                            memory.rowDelivered();
                             count++;
                         }
                     }
@@ -566,6 +579,9 @@ public final class TsqlEngine {
                 s.lastError = 0;
                 return Flow.NEXT;
             } catch (SQLException e) {
+                if (s.memoryExceeded()) {
+                    return fail(AzureSqlErrors.insufficientMemory());
+                }
                 if (e.getErrorCode() == ErrorCode.STATEMENT_WAS_CANCELED || out.cancelled()) {
                     return Flow.ABORT;
                 }
@@ -574,7 +590,7 @@ public final class TsqlEngine {
                 }
                 return fail(H2Errors.translate(e, analysis, s));
             } finally {
-                s.running(null);
+                s.running(null, null);
             }
         }
 
@@ -626,6 +642,16 @@ public final class TsqlEngine {
         @Override
         public boolean isParameter(String name) {
             return parameters.declares(name);
+        }
+
+        @Override
+        public String catalogView(String schema, String view, String written) {
+            return new CatalogViews(s).query(schema, view, written);
+        }
+
+        @Override
+        public long maxValueBytes() {
+            return db.server().service().limits().maxQueryMemoryBytes();
         }
 
         // --- SET
@@ -807,7 +833,7 @@ public final class TsqlEngine {
             }
             if (wellKnownProcedure(name.toString()) == RpcRequestMessage.SP_UNPREPARE && i + 1 == t.size()
                 && t.get(i).kind() == Token.Kind.NUMBER) {
-                s.prepared.remove(Integer.parseInt(t.get(i).text()));
+                s.unprepare(Integer.parseInt(t.get(i).text()));
                 out.done(DoneToken.COMMAND_EXECUTE, -1);
                 return Flow.NEXT;
             }

@@ -30,6 +30,19 @@ class H2TranslationTest {
         public boolean isParameter(String name) {
             return Set.of("@p0", "@p1").contains(name.toLowerCase());
         }
+
+        @Override
+        public String catalogView(String schema, String view, String written) {
+            if (!(schema + "." + view).equals("INFORMATION_SCHEMA.TABLES")) {
+                throw new TsqlException(208, "Invalid object name '" + written + "'.");
+            }
+            return "(SELECT N'Orders' AS TABLE_NAME)";
+        }
+
+        @Override
+        public long maxValueBytes() {
+            return 1000;
+        }
     };
 
     static H2Translation.Result translate(String sql) {
