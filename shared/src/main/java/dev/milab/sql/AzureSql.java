@@ -131,6 +131,11 @@ public final class AzureSql implements AutoCloseable {
         return endpoint.openConnections();
     }
 
+    /** Number of connections open right now that have not finished their login. */
+    public int pendingLogins() {
+        return endpoint.pendingLogins();
+    }
+
     /**
      * Calls {@code tap} with every whole message a client sends (PRELOGIN, LOGIN7, token, batches), as the server
      * sees it after TLS; null removes it. Messages hold what clients send, passwords and tokens included.

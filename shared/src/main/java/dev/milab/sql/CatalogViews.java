@@ -142,7 +142,7 @@ final class CatalogViews {
 
     private List<DataObject> visibleObjects() {
         List<DataObject> objects = new ArrayList<>();
-        for (Object[] r : db.data().rows("SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE FROM INFORMATION_SCHEMA.TABLES"
+        for (Object[] r : db.data().catalogRows("SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE FROM INFORMATION_SCHEMA.TABLES"
             + " WHERE TABLE_SCHEMA NOT IN ('INFORMATION_SCHEMA', 'PUBLIC') ORDER BY TABLE_SCHEMA, TABLE_NAME")) {
             DataObject o = new DataObject((String) r[0], (String) r[1], "VIEW".equals(r[2]));
             if (visible(o.schema, o.name)) {
@@ -167,7 +167,7 @@ final class CatalogViews {
 
     private List<DataColumn> visibleColumns() {
         List<DataColumn> columns = new ArrayList<>();
-        for (Object[] r : db.data().rows("SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, "
+        for (Object[] r : db.data().catalogRows("SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, "
             + "COLUMN_DEFAULT, IS_NULLABLE, DATA_TYPE, CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE, "
             + "DOMAIN_NAME FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA NOT IN ('INFORMATION_SCHEMA', 'PUBLIC')"
             + " ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION")) {
@@ -221,7 +221,7 @@ final class CatalogViews {
             ids.put(FIXED_SCHEMAS.get(i), i + 1);
         }
         int next = FIXED_SCHEMAS.size() + 1;
-        for (Object[] r : db.data().rows("SELECT SCHEMA_NAME FROM INFORMATION_SCHEMA.SCHEMATA WHERE SCHEMA_NAME NOT"
+        for (Object[] r : db.data().catalogRows("SELECT SCHEMA_NAME FROM INFORMATION_SCHEMA.SCHEMATA WHERE SCHEMA_NAME NOT"
             + " IN ('INFORMATION_SCHEMA', 'PUBLIC', 'dbo') ORDER BY SCHEMA_NAME")) {
             ids.putIfAbsent((String) r[0], next++);
         }

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.milab.sql.tsql.H2Translation;
 
@@ -52,6 +53,8 @@ final class H2Database implements AutoCloseable {
     private final String sessionUrl;
     private final Map<String, String> catalog = new ConcurrentHashMap<>();
     private final Map<String, Boolean> tinyintColumns = new ConcurrentHashMap<>();
+    private final Map<String, List<Object[]>> catalogRows = new ConcurrentHashMap<>();
+    private final AtomicLong catalogGeneration = new AtomicLong();
     private Connection keeper;
     private boolean closed;
 
@@ -71,6 +74,9 @@ final class H2Database implements AutoCloseable {
         try (Statement s = c.createStatement()) {
             s.execute(SESSION_SETTINGS);
             s.execute("SET LOCK_TIMEOUT 10000");
+            // Rows stream from H2 as the client reads them instead of being buffered whole first (H2 still buffers
+            // what a sort or DISTINCT needs), so a large result costs memory per row, not for all of them.
+            s.execute("SET LAZY_QUERY_EXECUTION TRUE");
         } catch (SQLException e) {
             c.close();
             throw e;
@@ -91,9 +97,12 @@ final class H2Database implements AutoCloseable {
             s.execute("CREATE SCHEMA IF NOT EXISTS dbo");
             s.execute("CREATE DOMAIN IF NOT EXISTS PUBLIC." + H2Translation.TINYINT_DOMAIN
                 + " AS SMALLINT CHECK (VALUE BETWEEN 0 AND 255)");
-            s.execute("CREATE ALIAS IF NOT EXISTS " + H2Translation.BOUNDED_REPLICATE + " DETERMINISTIC FOR '"
+            // Not DETERMINISTIC: H2 would fold a call with constant arguments at prepare time and keep the value in
+            // its statement cache; run at execution, the value is made where the memory watch sees it. (The price:
+            // H2 buffers the result of a query that calls them instead of streaming it, which the watch counts.)
+            s.execute("CREATE ALIAS IF NOT EXISTS " + H2Translation.BOUNDED_REPLICATE + " FOR '"
                 + H2Functions.class.getName() + ".replicate'");
-            s.execute("CREATE ALIAS IF NOT EXISTS " + H2Translation.BOUNDED_SPACE + " DETERMINISTIC FOR '"
+            s.execute("CREATE ALIAS IF NOT EXISTS " + H2Translation.BOUNDED_SPACE + " FOR '"
                 + H2Functions.class.getName() + ".space'");
             s.execute("CREATE USER IF NOT EXISTS " + SESSION_USER + " PASSWORD ''");
             s.execute("GRANT ALTER ANY SCHEMA TO " + SESSION_USER);
@@ -156,8 +165,25 @@ final class H2Database implements AutoCloseable {
         }
     }
 
-    /** Every row of a catalog query, as JDBC reads it (for the lab's own catalog views); empty on failure. */
-    synchronized List<Object[]> rows(String sql) {
+    /**
+     * Every row of a catalog query, as JDBC reads it (for the lab's own catalog views), kept until the next DDL
+     * statement (H2 takes milliseconds to list its catalog); empty on failure. Callers must not change the rows.
+     */
+    List<Object[]> catalogRows(String sql) {
+        List<Object[]> cached = catalogRows.get(sql);
+        if (cached != null) {
+            return cached;
+        }
+        long generation = catalogGeneration.get();
+        List<Object[]> rows = rows(sql);
+        if (catalogGeneration.get() == generation) {
+            // not read across a DDL statement that another session ran meanwhile
+            catalogRows.put(sql, rows);
+        }
+        return rows;
+    }
+
+    private synchronized List<Object[]> rows(String sql) {
         List<Object[]> rows = new ArrayList<>();
         try {
             start();
@@ -174,7 +200,7 @@ final class H2Database implements AutoCloseable {
         } catch (SQLException e) {
             return List.of();
         }
-        return rows;
+        return List.copyOf(rows);
     }
 
     /** Whether a table column was declared {@code tinyint} (H2 reports the domain's SMALLINT). */
@@ -189,6 +215,8 @@ final class H2Database implements AutoCloseable {
     void catalogChanged() {
         catalog.clear();
         tinyintColumns.clear();
+        catalogGeneration.incrementAndGet();
+        catalogRows.clear();
     }
 
     @Override

@@ -373,12 +373,9 @@ public final class TsqlEngine {
             }
             H2Translation.Result sql = H2Translation.translate(batch.source(), branch.condition(), this);
             boolean holds;
-            try (PreparedStatement ps = s.h2().prepareStatement("SELECT CASE WHEN " + sql.sql()
-                + " THEN 1 ELSE 0 END")) {
-                bind(ps, sql);
-                try (ResultSet rs = ps.executeQuery()) {
-                    holds = rs.next() && rs.getInt(1) == 1;
-                }
+            try {
+                holds = scalar("SELECT CASE WHEN " + sql.sql() + " THEN 1 ELSE 0 END", sql) instanceof Number n
+                    && n.intValue() == 1;
             } catch (SQLException e) {
                 return fail(H2Errors.translate(e, reads, s));
             }
@@ -539,7 +536,9 @@ public final class TsqlEngine {
 
         private Flow execute(H2Translation.Result sql, StatementAnalysis analysis) throws SQLException {
             Connection c = s.h2();
-            try (QueryMemory.Account memory = queryMemory(s).start(s);
+            // Queries are held to the memory bound; what a statement that changes data holds is the data it
+            // writes, the database's to keep.
+            try (QueryMemory.Account memory = analysis.kind() == Kind.SELECT ? queryMemory(s).start(s) : null;
                  PreparedStatement ps = c.prepareStatement(sql.sql())) {
                 bind(ps, sql);
                 if (s.rowCountLimit > 0 && analysis.kind() == Kind.SELECT) {
@@ -551,19 +550,30 @@ public final class TsqlEngine {
                 if (hasRows) {
                     try (ResultSet rs = ps.getResultSet()) {
                         ResultColumns columns = ResultColumns.of(rs.getMetaData(), db.data());
-                        out.columns(columns.columns());
+                        // The columns go out with the first row: a query refused before it (701 for a sort or an
+                        // aggregate over the bound) answers with the error alone, as SQL Server does.
+                        boolean columnsSent = false;
                         count = 0;
                         while (rs.next()) {
                             if (out.cancelled()) {
                                 return Flow.ABORT;
                             }
                             Object[] row = columns.read(rs);
-                            if (memory.overBound()) {
+                            if (memory != null && memory.overBound()) {
                                 return fail(AzureSqlErrors.insufficientMemory());
                             }
+                            if (!columnsSent) {
+                                out.columns(columns.columns());
+                                columnsSent = true;
+                            }
                             out.row(row);
-                            memory.rowDelivered();
+                            if (memory != null) {
+                                memory.rowDelivered();
+                            }
                             count++;
+                        }
+                        if (!columnsSent) {
+                            out.columns(columns.columns());
                         }
                     }
                     out.done(DoneToken.COMMAND_SELECT, s.noCount ? -1 : count);
@@ -589,6 +599,32 @@ public final class TsqlEngine {
                     db.data().catalogChanged();
                 }
                 return fail(H2Errors.translate(e, analysis, s));
+            } finally {
+                s.running(null, null);
+            }
+        }
+
+        /**
+         * The first value of a query the front runs for itself (an IF condition, a PRINT expression), under the
+         * memory watch and cancellable like a statement; null without a row. Over the bound: 701.
+         */
+        private Object scalar(String h2Sql, H2Translation.Result sql) throws SQLException {
+            try (QueryMemory.Account memory = queryMemory(s).start(s);
+                 PreparedStatement ps = s.h2().prepareStatement(h2Sql)) {
+                bind(ps, sql);
+                s.running(ps, "SELECT");
+                try (ResultSet rs = ps.executeQuery()) {
+                    Object value = rs.next() ? rs.getObject(1) : null;
+                    if (memory.overBound()) {
+                        throw new SqlErrorException(AzureSqlErrors.insufficientMemory());
+                    }
+                    return value;
+                }
+            } catch (SQLException e) {
+                if (s.memoryExceeded()) {
+                    throw new SqlErrorException(AzureSqlErrors.insufficientMemory());
+                }
+                throw e;
             } finally {
                 s.running(null, null);
             }
@@ -885,12 +921,9 @@ public final class TsqlEngine {
                 text = expression.get(0).text();
             } else {
                 H2Translation.Result sql = H2Translation.translate(batch.source(), expression, this);
-                try (PreparedStatement ps = s.h2().prepareStatement("SELECT CAST((" + sql.sql()
-                    + ") AS NVARCHAR(8000))")) {
-                    bind(ps, sql);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        text = rs.next() ? rs.getString(1) : "";
-                    }
+                try {
+                    Object value = scalar("SELECT CAST((" + sql.sql() + ") AS NVARCHAR(8000))", sql);
+                    text = value == null ? null : value.toString();
                 } catch (SQLException e) {
                     return fail(H2Errors.translate(e, null, s));
                 }

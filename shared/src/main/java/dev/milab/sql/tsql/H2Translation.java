@@ -153,8 +153,9 @@ public final class H2Translation {
                     replacement = "?";
                 }
                 case WORD -> {
-                    if (REFUSED_FUNCTIONS.contains(k.upper()) || (REFUSED_GENERATORS.contains(k.upper())
-                        && i + 1 < to && t.get(i + 1).isSymbol("("))) {
+                    // a call of one (a column may have such a name: sys.dm_exec_sessions has session_id)
+                    if ((REFUSED_FUNCTIONS.contains(k.upper()) || REFUSED_GENERATORS.contains(k.upper()))
+                        && i + 1 < to && t.get(i + 1).isSymbol("(")) {
                         throw new TsqlException(195, "'" + k.text() + "' is not a recognized built-in function name.");
                     }
                     if (k.isWord("ENGINE") && t.get(0).isWord("CREATE")) {
