@@ -150,10 +150,7 @@ public final class SqlSession implements AutoCloseable {
     /** The memory watchdog found the running statement over its bound: stop it; the engine answers 701. */
     void stopForMemory() {
         memoryExceeded = true;
-        java.sql.Statement s = running;
-        if (s != null) {
-            cancelQuietly(s);
-        }
+        cancelRunning();
     }
 
     /** Whether the memory watchdog stopped the statement that runs or ran last. */
@@ -192,6 +189,10 @@ public final class SqlSession implements AutoCloseable {
     /** The client sent an attention: stop what runs now. */
     public void cancel() {
         cancelRequested = true;
+        cancelRunning();
+    }
+
+    private void cancelRunning() {
         java.sql.Statement s = running;
         if (s != null) {
             cancelQuietly(s);

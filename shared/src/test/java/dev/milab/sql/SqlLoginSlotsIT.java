@@ -43,12 +43,9 @@ class SqlLoginSlotsIT {
     @BeforeAll
     static void start() {
         lab = Lab.start();
-        SqlServer server = lab.azureSql().createServer("sqlslots");
-        server.createDatabase("dbslots");
-        ServicePrincipal admin = lab.createUserAssignedIdentity("sqlslots-admin").principal();
-        server.setEntraAdmin(admin);
+        ServicePrincipal admin = SqlTestDatabase.create(lab, "sqlslots").admin;
         lab.azureSql().limits().loginTimeout(LOGIN_TIMEOUT).connections(MAX_CONNECTIONS, MAX_PENDING);
-        realClient = SqlLabClient.withCallback(lab, "sqlslots", "dbslots", true, (spn, sts) ->
+        realClient = SqlLabClient.withCallback(lab, "sqlslots", "db1", true, (spn, sts) ->
             new SqlAuthenticationToken(lab.tokens().issueManagedIdentityToken(admin, ResourceApplications.AZURE_SQL)
                 .accessToken(), new Date(System.currentTimeMillis() + 3_600_000)));
     }

@@ -26,7 +26,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.microsoft.sqlserver.jdbc.SQLServerDataSource;
 import com.microsoft.sqlserver.jdbc.SQLServerException;
 
-import dev.milab.entra.ResourceApplications;
 import dev.milab.entra.ServicePrincipal;
 import dev.milab.lab.Lab;
 
@@ -49,32 +48,23 @@ class SqlMemoryBoundsIT {
     static SQLServerDataSource nobody;
     static SQLServerDataSource bystander;
     static ServicePrincipal user;
+    static SqlTestDatabase database;
 
     @BeforeAll
     static void start() {
         lab = Lab.start();
-        SqlServer server = lab.azureSql().createServer("sqlmemory");
-        SqlDatabase db = server.createDatabase("dbmemory");
-        ServicePrincipal admin = lab.createUserAssignedIdentity("sqlmemory-admin").principal();
-        server.setEntraAdmin(admin);
-        user = lab.createUserAssignedIdentity("sqlmemory-nobody").principal();
-        db.createExternalUser("sqlmemory-nobody", user.appId(), user.objectId());
-        db.seed("CREATE TABLE dbo.Numbers (n int PRIMARY KEY); INSERT INTO dbo.Numbers SELECT x0 + x1 * 10 + x2 * 100"
+        database = SqlTestDatabase.create(lab, "sqlmemory");
+        user = database.user("sqlmemory-nobody");
+        database.database.seed("CREATE TABLE dbo.Numbers (n int PRIMARY KEY); INSERT INTO dbo.Numbers SELECT x0 + x1 * 10 + x2 * 100"
             + " + x3 * 1000 + x4 * 10000 FROM " + crossJoin(5) + "; GRANT SELECT ON dbo.Numbers TO [sqlmemory-nobody]");
         lab.azureSql().limits().maxQueryMemoryBytes(QUERY_BOUND).maxSessionMemoryBytes(SESSION_BOUND);
-        nobody = dataSource(user);
-        bystander = dataSource(admin);
+        nobody = database.dataSource(user);
+        bystander = database.dataSource(database.admin);
     }
 
     @AfterAll
     static void stop() {
         lab.close();
-    }
-
-    static SQLServerDataSource dataSource(ServicePrincipal p) {
-        SQLServerDataSource ds = SqlLabClient.dataSource(lab, "sqlmemory", "dbmemory", true);
-        ds.setAccessToken(lab.tokens().issueManagedIdentityToken(p, ResourceApplications.AZURE_SQL).accessToken());
-        return ds;
     }
 
     static String crossJoin(int tables) {
@@ -193,7 +183,7 @@ class SqlMemoryBoundsIT {
 
     @Test
     void aSessionsPreparedStatementsAreBoundedAndTheSessionGoesOn() throws Exception {
-        SQLServerDataSource ds = dataSource(user);
+        SQLServerDataSource ds = database.dataSource(user);
         ds.setEnablePrepareOnFirstPreparedStatementCall(true);
         String padding = "x".repeat(2_000);
         List<PreparedStatement> kept = new ArrayList<>();
