@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Holds each running query to {@link SqlLimits#maxQueryMemoryBytes()}. H2 has no memory accounting of its own, so
  * the lab counts what the query's thread allocates (HotSpot's per-thread allocation counter) from the start of the
- * query or its last row handed to the client: what a query builds up before it can hand anything on, a sort, a
- * recursive CTE or a long concatenation, is what it holds. The engine checks at each row; a watchdog checks every
+ * query or its last row handed to the client: what a query builds up before it can hand anything on, a sort, an
+ * aggregate or a long concatenation, is what it holds. The engine checks at each row; a watchdog checks every
  * {@value #WATCH_MILLIS} ms while a statement runs and stops it, so a query that never reaches a row is stopped too.
  * Values one function call makes at once ({@code REPLICATE}, {@code SPACE}) are refused before they are made
  * (see {@link H2Functions}).

@@ -57,8 +57,9 @@ public final class SqlLimits {
 
     /**
      * Memory one query may build up: 64 MB, the largest value it makes ({@code REPLICATE}, {@code SPACE}) and what
-     * it allocates before it hands over its next row (a sort, a recursive CTE, a concatenation). 64 MB is far more
-     * than a demo needs and small enough that the 256 connections together cannot exhaust a laptop's lab.
+     * it allocates before it hands over its next row (a sort, an aggregate, a concatenation). 64 MB is far more than
+     * a demo query needs and makes a memory bomb cheap for the lab. Statements that change data are not watched:
+     * what they hold is the data they write.
      */
     public long maxQueryMemoryBytes() {
         return maxQueryMemoryBytes;
