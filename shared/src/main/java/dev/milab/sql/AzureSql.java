@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -35,6 +36,9 @@ public final class AzureSql implements AutoCloseable {
     private final TdsEndpoint endpoint;
     private final TsqlEngine engine;
     private final Supplier<Duration> idleSessionTimeout;
+    private final SqlLimits limits = new SqlLimits();
+    private final Set<SqlSession> sessions = ConcurrentHashMap.newKeySet();
+    private final QueryMemory queryMemory = new QueryMemory(limits);
     private volatile Consumer<LoginAttempt> loginListener;
 
     /**
@@ -94,6 +98,29 @@ public final class AzureSql implements AutoCloseable {
         return idleSessionTimeout.get();
     }
 
+    /** What one client may hold: login time, connection slots, memory per query and per session. */
+    public SqlLimits limits() {
+        return limits;
+    }
+
+    /** Watches the memory of running queries against {@link SqlLimits#maxQueryMemoryBytes()}. */
+    QueryMemory queryMemory() {
+        return queryMemory;
+    }
+
+    /** The logged-in sessions, for {@code sys.dm_exec_sessions} and {@code sys.dm_exec_requests}. */
+    Collection<SqlSession> sessions() {
+        return List.copyOf(sessions);
+    }
+
+    void sessionStarted(SqlSession session) {
+        sessions.add(session);
+    }
+
+    void sessionEnded(SqlSession session) {
+        sessions.remove(session);
+    }
+
     /** The TDS endpoint's port on 127.0.0.1. */
     public int port() {
         return endpoint.port();
@@ -102,6 +129,11 @@ public final class AzureSql implements AutoCloseable {
     /** Number of connections open right now (for tests that check nothing leaks). */
     public int openConnections() {
         return endpoint.openConnections();
+    }
+
+    /** Number of connections open right now that have not finished their login. */
+    public int pendingLogins() {
+        return endpoint.pendingLogins();
     }
 
     /**
@@ -194,6 +226,7 @@ public final class AzureSql implements AutoCloseable {
     @Override
     public void close() {
         endpoint.close();
+        queryMemory.close();
         servers.values().forEach(SqlServer::close);
     }
 }

@@ -308,12 +308,21 @@ public final class AzureSqlErrors {
     }
 
     /**
+     * 701: a query (or a session) went over the memory the lab allows it ({@link SqlLimits}); SQL Server sends it
+     * with class 17 when a resource pool runs out, and ends the batch.
+     */
+    public static SqlError insufficientMemory() {
+        return new SqlError(701, 1, 17, "There is insufficient system memory in resource pool 'default' to run this"
+            + " query.");
+    }
+
+    /**
      * Whether SQL Server ends the whole batch on this error (compile and name-resolution errors, conversion,
      * deadlock) rather than only the statement (constraints, permissions, arithmetic, transaction misuse).
      */
     public static boolean abortsBatch(SqlError error) {
         return switch (error.number()) {
-            case 102, 105, 113, 137, 195, 207, 208, 245, 1205, 2812, 4104, 40515, 2760 -> true;
+            case 102, 105, 113, 137, 195, 207, 208, 245, 701, 1205, 2812, 4104, 40515, 2760 -> true;
             default -> false;
         };
     }

@@ -5,12 +5,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.milab.sql.tsql.H2Translation;
 
@@ -20,6 +23,11 @@ import dev.milab.sql.tsql.H2Translation;
  * {@code tinyint} domain. It starts on first use; each TDS session gets its own H2 connection, so transactions and
  * their isolation are H2's per session. One more connection, kept by this object, holds the database open and
  * answers catalog questions (does {@code dbo.Orders} exist, and how is it spelled).
+ *
+ * <p>Sessions connect as an H2 user without admin rights ({@value #SESSION_USER}, with {@code ALTER ANY SCHEMA} for
+ * data and DDL), so that whatever reaches H2 from a client, H2 itself shows it its own session only (H2's
+ * {@code INFORMATION_SCHEMA.SESSIONS} lists all sessions to admins) and refuses H2's admin statements and functions
+ * ({@code CREATE ALIAS}, {@code DB_OBJECT_SQL}, {@code SET} of database settings). The keeper is the admin.
  */
 final class H2Database implements AutoCloseable {
 
@@ -35,23 +43,44 @@ final class H2Database implements AutoCloseable {
         + ",REGEXP,ROWNUM,UNKNOWN,WINDOW,ILIKE,INTERSECTS,_ROWID_,UESCAPE,SYMMETRIC,ASYMMETRIC,BOTH,LEADING"
         + ",TRAILING,LOCALTIME";
 
+    /** The session settings of {@link #SETTINGS}, which a user without admin rights sets for its own session. */
+    private static final String SESSION_SETTINGS = "SET NON_KEYWORDS " + SETTINGS.substring(SETTINGS.indexOf(
+        "NON_KEYWORDS=") + "NON_KEYWORDS=".length());
+    static final String SESSION_USER = "MILAB_SESSION";
     private static final org.h2.Driver DRIVER = new org.h2.Driver();
 
     private final String url;
+    private final String sessionUrl;
     private final Map<String, String> catalog = new ConcurrentHashMap<>();
     private final Map<String, Boolean> tinyintColumns = new ConcurrentHashMap<>();
+    private final Map<String, List<Object[]>> catalogRows = new ConcurrentHashMap<>();
+    private final AtomicLong catalogGeneration = new AtomicLong();
     private Connection keeper;
     private boolean closed;
 
     H2Database(String labDatabaseName) {
         String safe = labDatabaseName.replaceAll("[^A-Za-z0-9_]", "_");
-        this.url = "jdbc:h2:mem:milab_" + safe + "_" + UUID.randomUUID().toString().replace("-", "") + SETTINGS;
+        this.sessionUrl = "jdbc:h2:mem:milab_" + safe + "_" + UUID.randomUUID().toString().replace("-", "");
+        this.url = sessionUrl + SETTINGS;
     }
 
-    /** A new connection for a session, in schema {@code dbo}, auto-commit on. */
+    /** A new connection for a session, as {@value #SESSION_USER}, in schema {@code dbo}, auto-commit on. */
     Connection open() throws SQLException {
         start();
-        Connection c = DRIVER.connect(url, new Properties());
+        Properties user = new Properties();
+        user.setProperty("user", SESSION_USER);
+        user.setProperty("password", "");
+        Connection c = DRIVER.connect(sessionUrl, user);
+        try (Statement s = c.createStatement()) {
+            s.execute(SESSION_SETTINGS);
+            s.execute("SET LOCK_TIMEOUT 10000");
+            // Rows stream from H2 as the client reads them instead of being buffered whole first (H2 still buffers
+            // what a sort or DISTINCT needs), so a large result costs memory per row, not for all of them.
+            s.execute("SET LAZY_QUERY_EXECUTION TRUE");
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
         c.setSchema("dbo");
         return c;
     }
@@ -68,6 +97,15 @@ final class H2Database implements AutoCloseable {
             s.execute("CREATE SCHEMA IF NOT EXISTS dbo");
             s.execute("CREATE DOMAIN IF NOT EXISTS PUBLIC." + H2Translation.TINYINT_DOMAIN
                 + " AS SMALLINT CHECK (VALUE BETWEEN 0 AND 255)");
+            // Not DETERMINISTIC: H2 would fold a call with constant arguments at prepare time and keep the value in
+            // its statement cache; run at execution, the value is made where the memory watch sees it. (The price:
+            // H2 buffers the result of a query that calls them instead of streaming it, which the watch counts.)
+            s.execute("CREATE ALIAS IF NOT EXISTS " + H2Translation.BOUNDED_REPLICATE + " FOR '"
+                + H2Functions.class.getName() + ".replicate'");
+            s.execute("CREATE ALIAS IF NOT EXISTS " + H2Translation.BOUNDED_SPACE + " FOR '"
+                + H2Functions.class.getName() + ".space'");
+            s.execute("CREATE USER IF NOT EXISTS " + SESSION_USER + " PASSWORD ''");
+            s.execute("GRANT ALTER ANY SCHEMA TO " + SESSION_USER);
         }
         keeper = c;
     }
@@ -127,6 +165,44 @@ final class H2Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Every row of a catalog query, as JDBC reads it (for the lab's own catalog views), kept until the next DDL
+     * statement (H2 takes milliseconds to list its catalog); empty on failure. Callers must not change the rows.
+     */
+    List<Object[]> catalogRows(String sql) {
+        List<Object[]> cached = catalogRows.get(sql);
+        if (cached != null) {
+            return cached;
+        }
+        long generation = catalogGeneration.get();
+        List<Object[]> rows = rows(sql);
+        if (catalogGeneration.get() == generation) {
+            // not read across a DDL statement that another session ran meanwhile
+            catalogRows.put(sql, rows);
+        }
+        return rows;
+    }
+
+    private synchronized List<Object[]> rows(String sql) {
+        List<Object[]> rows = new ArrayList<>();
+        try {
+            start();
+            try (Statement s = keeper.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+                int n = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    Object[] row = new Object[n];
+                    for (int i = 0; i < n; i++) {
+                        row[i] = rs.getObject(i + 1);
+                    }
+                    rows.add(row);
+                }
+            }
+        } catch (SQLException e) {
+            return List.of();
+        }
+        return List.copyOf(rows);
+    }
+
     /** Whether a table column was declared {@code tinyint} (H2 reports the domain's SMALLINT). */
     boolean isTinyint(String schema, String table, String column) {
         String key = (schema + "." + table + "." + column).toLowerCase(Locale.ROOT);
@@ -139,6 +215,8 @@ final class H2Database implements AutoCloseable {
     void catalogChanged() {
         catalog.clear();
         tinyintColumns.clear();
+        catalogGeneration.incrementAndGet();
+        catalogRows.clear();
     }
 
     @Override

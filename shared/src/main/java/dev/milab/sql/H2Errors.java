@@ -39,6 +39,10 @@ final class H2Errors {
         SqlDatabase db = session.database();
         String message = firstLine(e.getMessage());
         String first = quoted(message, 0);
+        if (e.getErrorCode() == H2Functions.OVER_MEMORY_BOUND || e.getErrorCode() == ErrorCode.OUT_OF_MEMORY
+            || (e.getCause() instanceof SQLException cause && cause.getErrorCode() == H2Functions.OVER_MEMORY_BOUND)) {
+            return AzureSqlErrors.insufficientMemory();
+        }
         return switch (e.getErrorCode()) {
             case ErrorCode.SYNTAX_ERROR_1, ErrorCode.SYNTAX_ERROR_2 -> AzureSqlErrors.incorrectSyntax(near(message));
             case ErrorCode.TABLE_OR_VIEW_NOT_FOUND_1, ErrorCode.TABLE_OR_VIEW_NOT_FOUND_WITH_CANDIDATES_2,

@@ -146,8 +146,9 @@ final class RequestPump {
                     return;
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            // the client went away, timed out, or the connection failed: it ends
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            // the client went away, timed out, or the connection failed (or could not be served): it ends, and
+            // the other thread with it, so the client is told by the closed connection instead of waiting forever
             finish();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -29,6 +29,11 @@ public final class SqlSession implements AutoCloseable {
             this(batch, declarations, names(declarations));
         }
 
+        /** What it holds, about: its text as UTF-16 and its tokens (some 80 bytes each, one per 5 characters). */
+        long bytes() {
+            return 18L * batch.source().length() + 2L * declarations.length();
+        }
+
         private static List<String> names(String declarations) {
             List<String> names = new ArrayList<>();
             int depth = 0;
@@ -64,9 +69,14 @@ public final class SqlSession implements AutoCloseable {
     long lastRowCount;
     int lastError;
     final Map<Integer, Prepared> prepared = new HashMap<>();
+    private long preparedBytes;
     private int nextHandle = 1;
     private volatile java.sql.Statement running;
     private volatile boolean cancelRequested;
+    private volatile boolean memoryExceeded;
+    /** The command a statement of this session runs on H2 now ({@code SELECT}, …), or null. */
+    private volatile String runningCommand;
+    final java.time.Instant loginTime = java.time.Instant.now();
 
     public SqlSession(SqlSessionContext context) {
         this.context = context;
@@ -114,10 +124,47 @@ public final class SqlSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Keeps a prepared statement; 701 when the session's prepared statements would hold more than
+     * {@link SqlLimits#maxSessionMemoryBytes()}.
+     */
     int register(Prepared statement) {
+        long bytes = statement.bytes();
+        if (preparedBytes + bytes > context.server().service().limits().maxSessionMemoryBytes()) {
+            throw new SqlErrorException(AzureSqlErrors.insufficientMemory());
+        }
         int handle = nextHandle++;
         prepared.put(handle, statement);
+        preparedBytes += bytes;
         return handle;
+    }
+
+    /** {@code sp_unprepare}: forgets the handle, if it is one. */
+    void unprepare(int handle) {
+        Prepared gone = prepared.remove(handle);
+        if (gone != null) {
+            preparedBytes -= gone.bytes();
+        }
+    }
+
+    /** The memory watchdog found the running statement over its bound: stop it; the engine answers 701. */
+    void stopForMemory() {
+        memoryExceeded = true;
+        cancelRunning();
+    }
+
+    /** Whether the memory watchdog stopped the statement that runs or ran last. */
+    boolean memoryExceeded() {
+        return memoryExceeded;
+    }
+
+    /** A statement starts with its own memory count. */
+    void clearMemoryExceeded() {
+        memoryExceeded = false;
+    }
+
+    String runningCommand() {
+        return runningCommand;
     }
 
     byte[] newTransactionDescriptor() {
@@ -131,9 +178,10 @@ public final class SqlSession implements AutoCloseable {
     }
 
     /** The H2 statement now running, so an attention can cancel it. */
-    void running(java.sql.Statement statement) {
+    void running(java.sql.Statement statement, String command) {
+        this.runningCommand = command;
         this.running = statement;
-        if (statement != null && cancelRequested) {
+        if (statement != null && (cancelRequested || memoryExceeded)) {
             cancelQuietly(statement);
         }
     }
@@ -141,6 +189,10 @@ public final class SqlSession implements AutoCloseable {
     /** The client sent an attention: stop what runs now. */
     public void cancel() {
         cancelRequested = true;
+        cancelRunning();
+    }
+
+    private void cancelRunning() {
         java.sql.Statement s = running;
         if (s != null) {
             cancelQuietly(s);

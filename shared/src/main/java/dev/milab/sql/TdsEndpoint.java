@@ -14,10 +14,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -40,17 +44,22 @@ import dev.milab.sql.tds.TdsProtocolException;
 
 /**
  * The one transport adapter of the lab's Azure SQL: a TCP listener on 127.0.0.1, one thread per connection (at
- * most {@link #MAX_CONNECTIONS}), every connection encrypted as Azure SQL's are. The first byte tells the mode: a
+ * most {@link SqlLimits#maxConnections()}), every connection encrypted as Azure SQL's are. The first byte tells the mode: a
  * TLS record (0x16) is TDS 8.0 ({@code encrypt=strict}: TLS first, ALPN {@code tds/8.0}, then PRELOGIN inside
  * TLS); a PRELOGIN packet (0x12) is TDS 7.4 (PRELOGIN in clear, then the TLS handshake inside PRELOGIN packets,
  * then TLS on TCP, TLS 1.2 as SQL Server does in that mode). A connection's failure, bad bytes included, ends that
  * connection only.
+ *
+ * <p>A login has {@link SqlLimits#loginTimeout()} as a whole, from the TCP connect to LOGINACK, however slowly its
+ * bytes arrive: a timer closes a connection still logging in then. Connections not yet logged in count against
+ * {@link SqlLimits#maxPendingLogins()} as well; a new one over it, or over {@link SqlLimits#maxConnections()}, closes
+ * the connection that has been logging in longest, so stalled or trickling clients cannot shut real logins out.
+ * Logged-in connections are never closed for a newcomer; they end after the idle session timeout.
  */
 final class TdsEndpoint implements AutoCloseable {
 
-    static final int MAX_CONNECTIONS = 256;
-    /** Time a client has for each step before it is logged in (mssql-jdbc's login timeout is 30 s by default). */
-    static final int LOGIN_STEP_TIMEOUT_MILLIS = 30_000;
+    /** Threads at most: two per logged-in connection, one per login, for the largest limits a lab sets. */
+    private static final int MAX_THREADS = 2048;
     static final String ALPN_TDS_8 = "tds/8.0";
 
     private final ServerSocket listener;
@@ -60,6 +69,9 @@ final class TdsEndpoint implements AutoCloseable {
     /** The second thread of each logged-in connection, which reads while the first answers (see RequestPump). */
     private final ThreadPoolExecutor helpers;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    /** Connections still logging in, oldest first; guarded by itself, as is the admission of new connections. */
+    private final Deque<PendingLogin> pending = new ArrayDeque<>();
+    private final ScheduledThreadPoolExecutor loginDeadlines;
     private final Thread acceptor;
     private volatile Consumer<TdsMessage> clientMessageTap;
     private volatile boolean closed;
@@ -69,19 +81,25 @@ final class TdsEndpoint implements AutoCloseable {
         this.tls = tls;
         this.service = service;
         AtomicInteger n = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(0, MAX_CONNECTIONS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        this.workers = new ThreadPoolExecutor(0, MAX_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
             r -> {
                 Thread t = new Thread(r, "lab-sql-" + n.incrementAndGet());
                 t.setDaemon(true);
                 return t;
             });
         AtomicInteger h = new AtomicInteger();
-        this.helpers = new ThreadPoolExecutor(0, MAX_CONNECTIONS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        this.helpers = new ThreadPoolExecutor(0, MAX_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
             r -> {
                 Thread t = new Thread(r, "lab-sql-reader-" + h.incrementAndGet());
                 t.setDaemon(true);
                 return t;
             });
+        this.loginDeadlines = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "lab-sql-login-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
+        this.loginDeadlines.setRemoveOnCancelPolicy(true);
         this.acceptor = new Thread(this::acceptLoop, "lab-sql-accept-" + listener.getLocalPort());
         this.acceptor.setDaemon(true);
     }
@@ -112,6 +130,27 @@ final class TdsEndpoint implements AutoCloseable {
         return open.size();
     }
 
+    /** Connections accepted and not yet logged in. */
+    int pendingLogins() {
+        synchronized (pending) {
+            return pending.size();
+        }
+    }
+
+    /**
+     * A connection between its TCP connect and its login's end, how far its login got (the session's state), and
+     * the timer that ends it at the deadline.
+     */
+    private static final class PendingLogin {
+        final Socket socket;
+        volatile TdsSession.State stage = TdsSession.State.PRELOGIN;
+        ScheduledFuture<?> deadline;
+
+        PendingLogin(Socket socket) {
+            this.socket = socket;
+        }
+    }
+
     private void acceptLoop() {
         while (!closed) {
             Socket socket;
@@ -123,22 +162,79 @@ final class TdsEndpoint implements AutoCloseable {
                 }
                 continue;
             }
-            open.add(socket);
+            PendingLogin login = admit(socket);
+            if (login == null) {
+                continue;
+            }
             try {
-                workers.execute(() -> serve(socket));
+                workers.execute(() -> serve(socket, login));
             } catch (RejectedExecutionException e) {
+                loggedInOrGone(login);
                 closeQuietly(socket);
                 open.remove(socket);
             }
         }
     }
 
-    private void serve(Socket socket) {
+    /**
+     * Counts a new connection in, closing the longest-pending login to make room, and starts its login deadline;
+     * null when there is no room (every slot is a logged-in session).
+     */
+    private PendingLogin admit(Socket socket) {
+        SqlLimits limits = service.limits();
+        PendingLogin login = new PendingLogin(socket);
+        synchronized (pending) {
+            while (!pending.isEmpty() && (pending.size() >= limits.maxPendingLogins()
+                || open.size() >= limits.maxConnections())) {
+                PendingLogin slowest = slowestPending();
+                pending.remove(slowest);
+                slowest.deadline.cancel(false);
+                open.remove(slowest.socket);
+                closeQuietly(slowest.socket);
+            }
+            if (open.size() >= limits.maxConnections()) {
+                closeQuietly(socket);
+                return null;
+            }
+            open.add(socket);
+            pending.addLast(login);
+            login.deadline = loginDeadlines.schedule(() -> {
+                if (loggedInOrGone(login)) {
+                    closeQuietly(socket);
+                }
+            }, limits.loginTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return login;
+    }
+
+    /**
+     * The login that got least far, the oldest of those: a real client passes PRELOGIN within milliseconds of its
+     * connect, a stalled or trickling one stays there. Called holding {@link #pending}.
+     */
+    private PendingLogin slowestPending() {
+        PendingLogin slowest = pending.getFirst();
+        for (PendingLogin p : pending) {
+            if (p.stage.ordinal() < slowest.stage.ordinal()) {
+                slowest = p;
+            }
+        }
+        return slowest;
+    }
+
+    /** Takes the connection out of the pending logins; true if it was still there (not closed for a newcomer). */
+    private boolean loggedInOrGone(PendingLogin login) {
+        synchronized (pending) {
+            login.deadline.cancel(false);
+            return pending.remove(login);
+        }
+    }
+
+    private void serve(Socket socket, PendingLogin login) {
         Closeable channel = socket;
         TdsSession openSession = null;
         try {
             socket.setTcpNoDelay(true);
-            socket.setSoTimeout(LOGIN_STEP_TIMEOUT_MILLIS);
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, service.limits().loginTimeout().toMillis()));
             InputStream rawIn = socket.getInputStream();
             int first = rawIn.read();
             InputStream in;
@@ -150,6 +246,7 @@ final class TdsEndpoint implements AutoCloseable {
                 channel = ssl;
                 configure(ssl, List.of("TLSv1.3", "TLSv1.2"), true);
                 ssl.startHandshake();
+                login.stage = TdsSession.State.TLS_HANDSHAKE;
                 in = new BufferedInputStream(ssl.getInputStream());
                 out = buffered(ssl.getOutputStream());
                 session = new TdsSession(service, true, sniHost(ssl.getSession()));
@@ -182,6 +279,7 @@ final class TdsEndpoint implements AutoCloseable {
                     out.write(m.toPackets(session.packetSize(), session.spid()));
                 }
                 out.flush();
+                login.stage = session.state();
                 if (reply.next() == TdsSession.Next.CLOSE) {
                     return;
                 }
@@ -198,8 +296,13 @@ final class TdsEndpoint implements AutoCloseable {
                     in = new BufferedInputStream(ssl.getInputStream());
                     out = buffered(ssl.getOutputStream());
                     session.tlsEstablished(sniHost(ssl.getSession()));
+                    login.stage = session.state();
                 }
                 if (session.state() == TdsSession.State.LOGGED_IN) {
+                    if (!loggedInOrGone(login)) {
+                        // closed at its deadline or for a newer connection while the login finished
+                        return;
+                    }
                     socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, service.idleSessionTimeout().toMillis()));
                     Closeable toClose = channel;
                     new RequestPump(session, in, out, TdsEndpoint::readMessage, () -> clientMessageTap, () -> {
@@ -212,6 +315,7 @@ final class TdsEndpoint implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             // The client went away, timed out, failed TLS or sent bytes that are not TDS: this connection ends.
         } finally {
+            loggedInOrGone(login);
             if (openSession != null) {
                 openSession.close();
             }
@@ -279,6 +383,7 @@ final class TdsEndpoint implements AutoCloseable {
         open.forEach(TdsEndpoint::closeQuietly);
         workers.shutdownNow();
         helpers.shutdownNow();
+        loginDeadlines.shutdownNow();
     }
 
     private static void closeQuietly(Closeable c) {

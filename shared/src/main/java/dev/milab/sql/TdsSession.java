@@ -193,6 +193,7 @@ public final class TdsSession implements AutoCloseable {
     @Override
     public void close() {
         if (sqlSession != null) {
+            service.sessionEnded(sqlSession);
             sqlSession.close();
         }
     }
@@ -296,6 +297,7 @@ public final class TdsSession implements AutoCloseable {
         LoginResult.Success success = (LoginResult.Success) result;
         context = new SqlSessionContext(success.server(), success.database(), success.identity(), spid);
         sqlSession = new SqlSession(context);
+        service.sessionStarted(sqlSession);
         String serverName = success.server().name();
         List<ServerToken> tokens = new ArrayList<>();
         // The order Azure SQL sends after a login: database, its INFO, collation, language, its INFO, LOGINACK,

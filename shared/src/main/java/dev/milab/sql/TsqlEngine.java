@@ -114,7 +114,7 @@ public final class TsqlEngine {
                     String statement = stringParameter(p, 2, "@stmt");
                     SqlSession.Prepared prepared = new SqlSession.Prepared(Batch.parse(statement), declarations);
                     if (p.get(0).value() instanceof Number old && old.intValue() != 0) {
-                        session.prepared.remove(old.intValue());
+                        session.unprepare(old.intValue());
                     }
                     int handle = session.register(prepared);
                     if (id == RpcRequestMessage.SP_PREPEXEC) {
@@ -134,7 +134,7 @@ public final class TsqlEngine {
                     return new RpcOutcome(0, List.of());
                 }
                 case RpcRequestMessage.SP_UNPREPARE -> {
-                    session.prepared.remove(intParameter(p, 0, "@handle"));
+                    session.unprepare(intParameter(p, 0, "@handle"));
                     return new RpcOutcome(0, List.of());
                 }
                 case RpcRequestMessage.SP_CURSOROPEN, RpcRequestMessage.SP_CURSORPREPEXEC,
@@ -254,6 +254,10 @@ public final class TsqlEngine {
         });
     }
 
+    private static QueryMemory queryMemory(SqlSession session) {
+        return session.context().server().service().queryMemory();
+    }
+
     static SqlError tsqlError(TsqlException e) {
         // SQL Server raises its parse and name errors with class 15
         int severity = switch (e.number()) {
@@ -335,6 +339,9 @@ public final class TsqlEngine {
                 return fail(H2Errors.translate(e, null, s));
             } catch (java.io.UncheckedIOException e) {
                 throw e;
+            } catch (OutOfMemoryError e) {
+                // What H2 could not allocate is gone with the statement; the session and the others go on (701).
+                return fail(AzureSqlErrors.insufficientMemory());
             } catch (RuntimeException e) {
                 // A statement the front misreads must not end the session: it becomes an error like any other.
                 return fail(AzureSqlErrors.engineRefused(e.toString()));
@@ -366,12 +373,9 @@ public final class TsqlEngine {
             }
             H2Translation.Result sql = H2Translation.translate(batch.source(), branch.condition(), this);
             boolean holds;
-            try (PreparedStatement ps = s.h2().prepareStatement("SELECT CASE WHEN " + sql.sql()
-                + " THEN 1 ELSE 0 END")) {
-                bind(ps, sql);
-                try (ResultSet rs = ps.executeQuery()) {
-                    holds = rs.next() && rs.getInt(1) == 1;
-                }
+            try {
+                holds = scalar("SELECT CASE WHEN " + sql.sql() + " THEN 1 ELSE 0 END", sql) instanceof Number n
+                    && n.intValue() == 1;
             } catch (SQLException e) {
                 return fail(H2Errors.translate(e, reads, s));
             }
@@ -532,25 +536,44 @@ public final class TsqlEngine {
 
         private Flow execute(H2Translation.Result sql, StatementAnalysis analysis) throws SQLException {
             Connection c = s.h2();
-            try (PreparedStatement ps = c.prepareStatement(sql.sql())) {
+            // Queries are held to the memory bound; what a statement that changes data holds is the data it
+            // writes, the database's to keep.
+            try (QueryMemory.Account memory = analysis.kind() == Kind.SELECT ? queryMemory(s).start(s) : null;
+                 PreparedStatement ps = c.prepareStatement(sql.sql())) {
                 bind(ps, sql);
                 if (s.rowCountLimit > 0 && analysis.kind() == Kind.SELECT) {
                     ps.setMaxRows(s.rowCountLimit);
                 }
-                s.running(ps);
+                s.running(ps, analysis.kind().name().replace('_', ' '));
                 boolean hasRows = ps.execute();
                 long count;
                 if (hasRows) {
                     try (ResultSet rs = ps.getResultSet()) {
                         ResultColumns columns = ResultColumns.of(rs.getMetaData(), db.data());
-                        out.columns(columns.columns());
+                        // The columns go out with the first row: a query refused before it (701 for a sort or an
+                        // aggregate over the bound) answers with the error alone, as SQL Server does.
+                        boolean columnsSent = false;
                         count = 0;
                         while (rs.next()) {
                             if (out.cancelled()) {
                                 return Flow.ABORT;
                             }
-                            out.row(columns.read(rs));
+                            Object[] row = columns.read(rs);
+                            if (memory != null && memory.overBound()) {
+                                return fail(AzureSqlErrors.insufficientMemory());
+                            }
+                            if (!columnsSent) {
+                                out.columns(columns.columns());
+                                columnsSent = true;
+                            }
+                            out.row(row);
+                            if (memory != null) {
+                                memory.rowDelivered();
+                            }
                             count++;
+                        }
+                        if (!columnsSent) {
+                            out.columns(columns.columns());
                         }
                     }
                     out.done(DoneToken.COMMAND_SELECT, s.noCount ? -1 : count);
@@ -566,6 +589,9 @@ public final class TsqlEngine {
                 s.lastError = 0;
                 return Flow.NEXT;
             } catch (SQLException e) {
+                if (s.memoryExceeded()) {
+                    return fail(AzureSqlErrors.insufficientMemory());
+                }
                 if (e.getErrorCode() == ErrorCode.STATEMENT_WAS_CANCELED || out.cancelled()) {
                     return Flow.ABORT;
                 }
@@ -574,7 +600,33 @@ public final class TsqlEngine {
                 }
                 return fail(H2Errors.translate(e, analysis, s));
             } finally {
-                s.running(null);
+                s.running(null, null);
+            }
+        }
+
+        /**
+         * The first value of a query the front runs for itself (an IF condition, a PRINT expression), under the
+         * memory watch and cancellable like a statement; null without a row. Over the bound: 701.
+         */
+        private Object scalar(String h2Sql, H2Translation.Result sql) throws SQLException {
+            try (QueryMemory.Account memory = queryMemory(s).start(s);
+                 PreparedStatement ps = s.h2().prepareStatement(h2Sql)) {
+                bind(ps, sql);
+                s.running(ps, "SELECT");
+                try (ResultSet rs = ps.executeQuery()) {
+                    Object value = rs.next() ? rs.getObject(1) : null;
+                    if (memory.overBound()) {
+                        throw new SqlErrorException(AzureSqlErrors.insufficientMemory());
+                    }
+                    return value;
+                }
+            } catch (SQLException e) {
+                if (s.memoryExceeded()) {
+                    throw new SqlErrorException(AzureSqlErrors.insufficientMemory());
+                }
+                throw e;
+            } finally {
+                s.running(null, null);
             }
         }
 
@@ -626,6 +678,16 @@ public final class TsqlEngine {
         @Override
         public boolean isParameter(String name) {
             return parameters.declares(name);
+        }
+
+        @Override
+        public String catalogView(String schema, String view, String written) {
+            return new CatalogViews(s).query(schema, view, written);
+        }
+
+        @Override
+        public long maxValueBytes() {
+            return db.server().service().limits().maxQueryMemoryBytes();
         }
 
         // --- SET
@@ -807,7 +869,7 @@ public final class TsqlEngine {
             }
             if (wellKnownProcedure(name.toString()) == RpcRequestMessage.SP_UNPREPARE && i + 1 == t.size()
                 && t.get(i).kind() == Token.Kind.NUMBER) {
-                s.prepared.remove(Integer.parseInt(t.get(i).text()));
+                s.unprepare(Integer.parseInt(t.get(i).text()));
                 out.done(DoneToken.COMMAND_EXECUTE, -1);
                 return Flow.NEXT;
             }
@@ -859,12 +921,9 @@ public final class TsqlEngine {
                 text = expression.get(0).text();
             } else {
                 H2Translation.Result sql = H2Translation.translate(batch.source(), expression, this);
-                try (PreparedStatement ps = s.h2().prepareStatement("SELECT CAST((" + sql.sql()
-                    + ") AS NVARCHAR(8000))")) {
-                    bind(ps, sql);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        text = rs.next() ? rs.getString(1) : "";
-                    }
+                try {
+                    Object value = scalar("SELECT CAST((" + sql.sql() + ") AS NVARCHAR(8000))", sql);
+                    text = value == null ? null : value.toString();
                 } catch (SQLException e) {
                     return fail(H2Errors.translate(e, null, s));
                 }

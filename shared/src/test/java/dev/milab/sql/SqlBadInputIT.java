@@ -205,6 +205,6 @@ class SqlBadInputIT {
         assertThat(lab.azureSql().openConnections()).isZero();
         long sqlThreads = Thread.getAllStackTraces().keySet().stream()
             .filter(t -> t.getName().startsWith("lab-sql-") && !t.getName().startsWith("lab-sql-accept")).count();
-        assertThat(sqlThreads).isLessThanOrEqualTo(TdsEndpoint.MAX_CONNECTIONS);
+        assertThat(sqlThreads).isLessThanOrEqualTo(lab.azureSql().limits().maxConnections());
     }
 }

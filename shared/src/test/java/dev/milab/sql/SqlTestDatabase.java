@@ -30,7 +30,11 @@ final class SqlTestDatabase {
 
     /** Server {@code name}, database {@code db1}, Entra admin {@code name-admin} (a user-assigned identity). */
     static SqlTestDatabase create(String name) {
-        Lab lab = SharedLab.get();
+        return create(SharedLab.get(), name);
+    }
+
+    /** The same in a lab of the test's own (one whose limits it changes). */
+    static SqlTestDatabase create(Lab lab, String name) {
         SqlServer server = lab.azureSql().createServer(name);
         SqlDatabase db = server.createDatabase("db1");
         ServicePrincipal admin = lab.createUserAssignedIdentity(name + "-admin").principal();

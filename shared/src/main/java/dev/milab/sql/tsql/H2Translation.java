@@ -2,6 +2,7 @@ package dev.milab.sql.tsql;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -22,13 +23,34 @@ import java.util.Set;
  *       {@code tinyint} becomes an unsigned domain (H2's TINYINT is signed), {@code datetime},
  *       {@code smalldatetime}, {@code money}, {@code smallmoney}, {@code sysname}, {@code text}, {@code ntext},
  *       {@code image} their nearest H2 types;</li>
- *   <li>a three-part name that names the current database loses the database part.</li>
+ *   <li>a three-part name that names the current database loses the database part;</li>
+ *   <li>a catalog view ({@code INFORMATION_SCHEMA.TABLES}, {@code sys.objects}, …) becomes the rows the session
+ *       may see of it ({@link Context#catalogView}), so H2's own catalog never answers a client;</li>
+ *   <li>{@code REPLICATE} and {@code SPACE} become the lab's bounded functions ({@link #BOUNDED_REPLICATE},
+ *       {@link #BOUNDED_SPACE}), which refuse a value over the query's memory bound before making it; H2's own
+ *       functions that make large values or rows from little ({@code REPEAT}, {@code LPAD}, {@code SYSTEM_RANGE},
+ *       {@code EXPAND}, …), not T-SQL anyway, are unknown functions (195).</li>
  * </ul>
  */
 public final class H2Translation {
 
     /** The H2 domain that stands for {@code tinyint}: a SMALLINT from 0 to 255. */
     public static final String TINYINT_DOMAIN = "MILAB_TINYINT";
+    /** The lab's {@code REPLICATE(s, n, maxBytes)} in H2 (a Java function the lab defines in every database). */
+    public static final String BOUNDED_REPLICATE = "PUBLIC.MILAB_REPLICATE";
+    /** The lab's {@code SPACE(n, maxBytes)} in H2. */
+    public static final String BOUNDED_SPACE = "PUBLIC.MILAB_SPACE";
+    /** The schemas of SQL Server's catalog views. */
+    private static final Set<String> CATALOG_SCHEMAS = Set.of("INFORMATION_SCHEMA", "SYS");
+    /**
+     * H2 functions, not T-SQL, that make a large value or many rows from a small argument; refused (195) where
+     * called, as SQL Server does not know them, so no client can build one past the lab's memory bound.
+     */
+    private static final Set<String> REFUSED_GENERATORS = Set.of("REPEAT", "LPAD", "RPAD", "SECURE_RAND",
+        "RANDOM_UUID", "EXPAND", "COMPRESS", "SYSTEM_RANGE", "ARRAY_AGG", "LISTAGG", "GROUP_CONCAT", "ZERO",
+        "ARRAY_CAT", "ARRAY_APPEND", "DB_OBJECT_ID", "DB_OBJECT_SQL", "ENCRYPT", "DECRYPT", "HASH", "ORA_HASH",
+        "RAWTOHEX", "HEXTORAW", "STRINGTOUTF8", "UTF8TOSTRING", "XMLTEXT", "XMLNODE", "XMLATTR", "XMLCDATA",
+        "XMLCOMMENT", "XMLSTARTDOC");
 
     private static final Set<String> IDENTITY_FUNCTIONS = Set.of("SUSER_SNAME", "SUSER_NAME", "ORIGINAL_LOGIN",
         "USER_NAME", "DB_NAME");
@@ -65,6 +87,15 @@ public final class H2Translation {
 
         /** Whether {@code @name} is a parameter of the request. */
         boolean isParameter(String name);
+
+        /**
+         * The rows of catalog view {@code schema.view} the session may see, as a parenthesized query for a FROM
+         * clause; a view the lab does not offer throws 208 (Invalid object name {@code written}).
+         */
+        String catalogView(String schema, String view, String written);
+
+        /** The largest value, in bytes of UTF-16, one function call may make in this query. */
+        long maxValueBytes();
     }
 
     /** The H2 SQL and, per {@code ?} in order, the name of the parameter it stands for. */
@@ -79,6 +110,8 @@ public final class H2Translation {
     private final Context context;
     private final boolean[] typePosition;
     private final List<String> parameters = new ArrayList<>();
+    /** Where a name continues whose current-database part was dropped ({@code db1.sys.tables}). */
+    private int databaseDroppedAt = -1;
 
     private H2Translation(String source, List<Token> tokens, Context context) {
         this.source = source;
@@ -120,7 +153,9 @@ public final class H2Translation {
                     replacement = "?";
                 }
                 case WORD -> {
-                    if (REFUSED_FUNCTIONS.contains(k.upper())) {
+                    // a call of one (a column may have such a name: sys.dm_exec_sessions has session_id)
+                    if ((REFUSED_FUNCTIONS.contains(k.upper()) || REFUSED_GENERATORS.contains(k.upper()))
+                        && i + 1 < to && t.get(i + 1).isSymbol("(")) {
                         throw new TsqlException(195, "'" + k.text() + "' is not a recognized built-in function name.");
                     }
                     if (k.isWord("ENGINE") && t.get(0).isWord("CREATE")) {
@@ -151,6 +186,22 @@ public final class H2Translation {
                                 args.get(2)[1]) + " END";
                             next = close + 1;
                         }
+                    } else if ((k.isWord("REPLICATE") || k.isWord("SPACE")) && i + 1 < to
+                        && t.get(i + 1).isSymbol("(") && !qualified) {
+                        int close = closing(i + 1, to);
+                        List<int[]> args = arguments(i + 2, close);
+                        int expected = k.isWord("REPLICATE") ? 2 : 1;
+                        if (args.size() != expected) {
+                            throw new TsqlException(174, "The " + k.upper().toLowerCase(Locale.ROOT)
+                                + " function requires " + expected + " argument(s).");
+                        }
+                        StringBuilder call = new StringBuilder(expected == 2 ? BOUNDED_REPLICATE : BOUNDED_SPACE)
+                            .append('(');
+                        for (int[] a : args) {
+                            call.append(range(a[0], a[1])).append(", ");
+                        }
+                        replacement = call.append(context.maxValueBytes()).append(')').toString();
+                        next = close + 1;
                     } else if (RETYPED_AGGREGATES.contains(k.upper()) && i + 1 < to && t.get(i + 1).isSymbol("(")
                         && !qualified) {
                         int close = closing(i + 1, to);
@@ -168,6 +219,14 @@ public final class H2Translation {
                 boolean emptySchema = t.get(i + 2).isSymbol(".");
                 replacement = emptySchema ? ObjectName.DEFAULT_SCHEMA : "";
                 next = i + 2;
+                databaseDroppedAt = next;
+            } else if (replacement == null && startsCatalogView(i, from, to)) {
+                Token view = t.get(i + 2);
+                replacement = context.catalogView(upper(k), upper(view), k.text() + "." + view.text());
+                if (!aliasFollows(i + 3, to)) {
+                    replacement += " AS \"" + view.text().replace("\"", "\"\"") + "\"";
+                }
+                next = i + 3;
             }
             if (replacement != null) {
                 out.append(source, copied, k.start()).append(replacement);
@@ -204,6 +263,46 @@ public final class H2Translation {
 
     private static TsqlException mustDeclare(String variable) {
         return new TsqlException(137, "Must declare the scalar variable \"" + variable + "\".");
+    }
+
+    /**
+     * {@code INFORMATION_SCHEMA.name} or {@code sys.name} as a whole name (not the start of a longer one, nor a
+     * function), whatever the brackets or case: a catalog view.
+     */
+    private boolean startsCatalogView(int i, int from, int to) {
+        Token k = t.get(i);
+        if (!k.isName() || !CATALOG_SCHEMAS.contains(upper(k))) {
+            return false;
+        }
+        if (i > from && t.get(i - 1).isSymbol(".") && i != databaseDroppedAt) {
+            return false;
+        }
+        if (i + 2 >= to || !t.get(i + 1).isSymbol(".") || !t.get(i + 2).isName()) {
+            return false;
+        }
+        if (i + 3 < to && t.get(i + 3).isSymbol("(")) {
+            // sys.fn_…(): the lab has no system functions, and H2's must not answer for them
+            throw new TsqlException(4121, "Cannot find either column \"" + k.text() + "\" or the user-defined "
+                + "function or aggregate \"" + k.text() + "." + t.get(i + 2).text() + "\", or the name is ambiguous.");
+        }
+        return !(i + 3 < to && t.get(i + 3).isSymbol("."));
+    }
+
+    private static String upper(Token name) {
+        return name.text().toUpperCase(Locale.ROOT);
+    }
+
+    /** Whether the table source ending before {@code at} is given an alias ({@code AS x}, or a name). */
+    private boolean aliasFollows(int at, int to) {
+        if (at >= to) {
+            return false;
+        }
+        Token next = t.get(at);
+        if (next.kind() == Token.Kind.QUOTED_NAME) {
+            return true;
+        }
+        return next.kind() == Token.Kind.WORD && (next.isWord("AS")
+            || !StatementClassifier.NOT_ALIASES.contains(next.upper()));
     }
 
     /** {@code db.schema.object} or {@code db..object} where db is the current database. */

@@ -22,7 +22,7 @@ public record ObjectName(String server, String database, String schema, String n
         return (schemaOrDefault() + "." + name).toLowerCase(Locale.ROOT);
     }
 
-    /** A catalog view (INFORMATION_SCHEMA, sys): readable by everyone, as the metadata visibility rules allow. */
+    /** A catalog view (INFORMATION_SCHEMA, sys): the lab answers it with what metadata visibility allows. */
     public boolean isCatalogView() {
         String s = schemaOrDefault();
         return s.equalsIgnoreCase("INFORMATION_SCHEMA") || s.equalsIgnoreCase("sys");

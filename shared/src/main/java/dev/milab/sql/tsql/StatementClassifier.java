@@ -32,8 +32,8 @@ import dev.milab.sql.tsql.StatementAnalysis.Permission;
  */
 public final class StatementClassifier {
 
-    /** Words that end a table source and so are never its alias. */
-    private static final Set<String> NOT_ALIASES = Set.of("WHERE", "JOIN", "INNER", "LEFT", "RIGHT", "FULL",
+    /** Words that end a table source and so are never its alias (also for {@link H2Translation}). */
+    static final Set<String> NOT_ALIASES = Set.of("WHERE", "JOIN", "INNER", "LEFT", "RIGHT", "FULL",
         "CROSS", "OUTER", "ON", "GROUP", "ORDER", "HAVING", "UNION", "EXCEPT", "INTERSECT", "WITH", "OPTION", "FOR",
         "SET", "VALUES", "SELECT", "INTO", "OUTPUT", "USING", "WHEN", "THEN", "AS", "APPLY", "PIVOT", "UNPIVOT",
         "DEFAULT", "EXEC", "EXECUTE", "INSERT", "UPDATE", "DELETE", "FROM", "TABLESAMPLE", "WINDOW", "OFFSET",

@@ -3,6 +3,7 @@ package dev.milab.sql.tsql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,19 @@ class H2TranslationTest {
         @Override
         public boolean isParameter(String name) {
             return Set.of("@p0", "@p1").contains(name.toLowerCase());
+        }
+
+        @Override
+        public String catalogView(String schema, String view, String written) {
+            if (!(schema + "." + view).equals("INFORMATION_SCHEMA.TABLES")) {
+                throw new TsqlException(208, "Invalid object name '" + written + "'.");
+            }
+            return "(SELECT N'Orders' AS TABLE_NAME)";
+        }
+
+        @Override
+        public long maxValueBytes() {
+            return 1000;
         }
     };
 
@@ -93,5 +107,31 @@ class H2TranslationTest {
     void theCurrentDatabaseDropsOutOfThreePartNames() {
         assertThat(translate("SELECT * FROM db1.dbo.Orders JOIN [db1]..Lines ON 1 = 1").sql())
             .isEqualTo("SELECT * FROM dbo.Orders JOIN dbo.Lines ON 1 = 1");
+    }
+
+    @Test
+    void aCatalogViewBecomesTheSessionsRowsHoweverItIsSpelledAndKeepsItsAlias() {
+        assertThat(translate("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE 1 = 1").sql())
+            .isEqualTo("SELECT TABLE_NAME FROM (SELECT N'Orders' AS TABLE_NAME) AS \"TABLES\" WHERE 1 = 1");
+        assertThat(translate("SELECT t.TABLE_NAME FROM [information_schema].[tables] t").sql())
+            .isEqualTo("SELECT t.TABLE_NAME FROM (SELECT N'Orders' AS TABLE_NAME) t");
+        assertThat(translate("SELECT * FROM db1.INFORMATION_SCHEMA.TABLES AS x").sql())
+            .isEqualTo("SELECT * FROM (SELECT N'Orders' AS TABLE_NAME) AS x");
+        assertThatThrownBy(() -> translate("SELECT * FROM INFORMATION_SCHEMA.SESSIONS"))
+            .isInstanceOfSatisfying(TsqlException.class, e -> assertThat(e.number()).isEqualTo(208));
+        assertThatThrownBy(() -> translate("SELECT sys.fn_secret(1)"))
+            .isInstanceOfSatisfying(TsqlException.class, e -> assertThat(e.number()).isEqualTo(4121));
+    }
+
+    @Test
+    void replicateAndSpaceBecomeTheBoundedFunctionsAndH2sGeneratorsAreUnknown() {
+        assertThat(translate("SELECT REPLICATE(N'ab', @P0), SPACE(3) FROM t").sql())
+            .isEqualTo("SELECT PUBLIC.MILAB_REPLICATE(N'ab', ?, 1000), PUBLIC.MILAB_SPACE(3, 1000) FROM t");
+        for (String bomb : List.of("SELECT REPEAT('a', 9)", "SELECT * FROM SYSTEM_RANGE(1, 9)", "SELECT LPAD('a', 9)")) {
+            assertThatThrownBy(() -> translate(bomb)).as(bomb)
+                .isInstanceOfSatisfying(TsqlException.class, e -> assertThat(e.number()).isEqualTo(195));
+        }
+        assertThat(translate("SELECT session_id, repeat FROM t").sql()).as("columns with such names")
+            .isEqualTo("SELECT session_id, repeat FROM t");
     }
 }
