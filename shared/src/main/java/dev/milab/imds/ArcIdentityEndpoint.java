@@ -38,6 +38,11 @@ public final class ArcIdentityEndpoint implements LabHttpHandler {
     public static final List<String> API_VERSIONS = List.of("2019-11-01", "2020-06-01");
     /** How long a challenge's key file stays valid. */
     private static final Duration KEY_LIFETIME = Duration.ofMinutes(1);
+    /**
+     * Challenges (and key files) outstanding at once: a client that asks and never answers costs a file for a
+     * minute, so a flood is bounded; past this, the oldest challenge is withdrawn, its file deleted.
+     */
+    static final int MAX_OUTSTANDING_CHALLENGES = 1024;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String machineName;
@@ -155,6 +160,14 @@ public final class ArcIdentityEndpoint implements LabHttpHandler {
                 + keyDirectoryProblem(keyDirectory).orElse(e.getMessage()));
         }
         expireOldChallenges();
+        while (outstanding.size() >= MAX_OUTSTANDING_CHALLENGES) {
+            outstanding.entrySet().stream().min(java.util.Comparator.comparing(e -> e.getValue().expires()))
+                .ifPresent(oldest -> {
+                    if (outstanding.remove(oldest.getKey(), oldest.getValue())) {
+                        deleteQuietly(oldest.getValue().file());
+                    }
+                });
+        }
         outstanding.put(key, new Challenge(file, clock.instant().plus(KEY_LIFETIME)));
         return new LabHttpResponse(401, Map.of("WWW-Authenticate", "Basic realm=" + file,
             "Content-Type", "application/json; charset=utf-8"),

@@ -59,6 +59,8 @@ final class LabHttpClient implements HttpClient {
     static final String MACHINE_HEADER = "x-milab-machine";
     private static final String MACHINE = machineName();
     private static final Map<String, ConcurrentLinkedDeque<Connection>> POOL = new ConcurrentHashMap<>();
+    /** Kept-alive connections kept per destination; more are closed after their answer (the pool stays bounded). */
+    static final int MAX_IDLE_PER_DESTINATION = 32;
 
     private final Duration readTimeout;
     private final Duration connectTimeout;
@@ -162,7 +164,7 @@ final class LabHttpClient implements HttpClient {
         c.out.write(body);
         c.out.flush();
         ParsedResponse parsed = readResponse(c.in, request.getHttpMethod().name());
-        if (parsed.keepAlive) {
+        if (parsed.keepAlive && idle.size() < MAX_IDLE_PER_DESTINATION) {
             idle.offerFirst(c);
         } else {
             c.close();

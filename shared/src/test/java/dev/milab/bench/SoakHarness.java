@@ -42,8 +42,9 @@ import dev.milab.routing.LabHttpClientProvider;
  * the heap includes their (bounded) data and the CPU is shared with them.
  *
  * <p>Run: {@code ./mvnw -q -pl shared test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=dev.milab.bench.SoakHarness -Dexec.args="--minutes 10 --clients 100"}
- * (options: {@code --minutes N}, {@code --clients N}, {@code --think-ms N} pause after each request, default 0;
+ * -Dexec.mainClass=dev.milab.bench.SoakHarness -Dexec.args="--minutes 10 --clients 100 --think-ms 100"}
+ * (options: {@code --minutes N}, {@code --clients N}, {@code --think-ms N} pause after each answer, default 100
+ * (0 makes a closed loop that saturates the machine);
  * {@code --interval-seconds N} shortens a "minute" for a quick look).
  */
 public final class SoakHarness {
@@ -69,7 +70,7 @@ public final class SoakHarness {
     public static void main(String[] args) throws Exception {
         int minutes = option(args, "--minutes", 10);
         int clients = option(args, "--clients", 100);
-        int thinkMs = option(args, "--think-ms", 0);
+        int thinkMs = option(args, "--think-ms", 100);
         int intervalSeconds = option(args, "--interval-seconds", 60);
         System.setProperty("AZURE_HTTP_CLIENT_IMPLEMENTATION", LabHttpClientProvider.class.getName());
         try (Lab lab = Lab.start()) {
@@ -86,6 +87,7 @@ public final class SoakHarness {
             ExecutorService pool = Executors.newFixedThreadPool(clients);
             List<Future<?>> workers = new ArrayList<>();
             long totalErrors = 0;
+            double lastRate = 0;
             double worstHttpP99 = 0;
             try {
                 for (int c = 0; c < clients; c++) {
@@ -113,6 +115,7 @@ public final class SoakHarness {
                     double heapMb = heapAfterGcMb();
                     heap.add(new double[] {m, heapMb});
                     totalErrors += s.errors();
+                    lastRate = s.count() / (double) intervalSeconds;
                     for (Kind k : Kind.values()) {
                         if (k.http()) {
                             worstHttpP99 = Math.max(worstHttpP99, s.p99Ms(k));
@@ -131,6 +134,12 @@ public final class SoakHarness {
             System.out.println();
             System.out.printf("errors: %d (target 0)%n", totalErrors);
             System.out.printf("worst HTTP p99 in a minute: %.1f ms (target under 100 ms)%n", worstHttpP99);
+            // Little's law for a closed loop: N clients that each wait for their answer, at X requests/s, spend
+            // N / X seconds per request on average, think time included; no server can do better at that rate.
+            System.out.printf("closed loop: %d clients at %.0f req/s spend %.1f ms per request on average (Little's "
+                + "law: %d / %.0f, think time %d ms of it); the mean latency no server could beat at this rate: "
+                + "%.1f ms%n", clients, lastRate, 1000.0 * clients / lastRate, clients, lastRate, thinkMs,
+                Math.max(0, 1000.0 * clients / lastRate - thinkMs));
             List<double[]> last = heap.subList(Math.max(0, heap.size() - 5), heap.size());
             double min = last.stream().mapToDouble(h -> h[1]).min().orElse(0);
             double max = last.stream().mapToDouble(h -> h[1]).max().orElse(0);

@@ -59,6 +59,28 @@ class ArcIdentityEndpointIT {
     }
 
     @Test
+    void challengesNeverAnsweredAreBoundedAndTheNewestKeyStillBuysAToken(@TempDir Path keys) throws Exception {
+        try (Lab lab = Lab.builder().arcKeyDirectory(keys).start()) {
+            lab.createArcServer("onprem-flood");
+            String endpoint = lab.hostEnvironment("onprem-flood").get("IDENTITY_ENDPOINT")
+                + "?api-version=2019-11-01&resource=https://vault.azure.net";
+            String first = null;
+            String last = null;
+            for (int i = 0; i < ArcIdentityEndpoint.MAX_OUTSTANDING_CHALLENGES + 50; i++) {
+                String realm = send(endpoint, null).headers().firstValue("WWW-Authenticate").orElseThrow();
+                last = realm.substring("Basic realm=".length());
+                first = first == null ? last : first;
+            }
+
+            try (var files = Files.list(keys)) {
+                assertThat(files.count()).isEqualTo(ArcIdentityEndpoint.MAX_OUTSTANDING_CHALLENGES);
+            }
+            assertThat(Path.of(first)).as("the oldest challenge was withdrawn").doesNotExist();
+            assertThat(send(endpoint, "Basic " + Files.readString(Path.of(last))).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void userAssignedIdentitiesAndUnknownApiVersionsAreRefused(@TempDir Path keys) throws Exception {
         try (Lab lab = Lab.builder().arcKeyDirectory(keys).start()) {
             lab.createArcServer("onprem-bad");
