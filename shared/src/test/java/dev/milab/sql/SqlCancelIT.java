@@ -13,10 +13,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.params.ParameterizedTest;
+
+import dev.milab.lab.Lab;
 
 /**
  * Cancel through the attention packet: Statement.cancel() from another thread and the driver's query timeout stop
@@ -24,12 +27,18 @@ import org.junit.jupiter.params.ParameterizedTest;
  */
 class SqlCancelIT {
 
+    static Lab lab;
     static SqlTestDatabase db;
     static ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
 
     @BeforeAll
     static void seed() {
-        db = SqlTestDatabase.create("sqlcancel");
+        // A lab of its own, whose per-query memory bound the long query cannot reach: the bound counts what a
+        // query's thread allocates, garbage included (shared/README's limits table), and a three-way cross join
+        // allocates 64 MB within the 300 ms before the cancel on a busy machine. This test is about cancel.
+        lab = Lab.start();
+        lab.azureSql().limits().maxQueryMemoryBytes(64L << 30);
+        db = SqlTestDatabase.create(lab, "sqlcancel");
         StringBuilder rows = new StringBuilder("CREATE TABLE dbo.Numbers (N int PRIMARY KEY); INSERT INTO dbo.Numbers "
             + "VALUES (0)");
         for (int i = 1; i < 1000; i++) {
@@ -41,6 +50,7 @@ class SqlCancelIT {
     @AfterAll
     static void stop() {
         timer.shutdownNow();
+        lab.close();
     }
 
     static void assertUsable(Connection c) throws SQLException {
