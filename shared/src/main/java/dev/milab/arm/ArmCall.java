@@ -124,6 +124,9 @@ final class ArmCall {
             }
         }
         ObjectNode object = (ObjectNode) body;
+        if (topLevel == null) {
+            return object;
+        }
         rejectUnknown(object, topLevel, "");
         JsonNode props = object.get("properties");
         if (props != null && !props.isNull()) {
@@ -133,6 +136,14 @@ final class ArmCall {
             rejectUnknown((ObjectNode) props, properties, "properties.");
         }
         return object;
+    }
+
+    /**
+     * The body as a JSON object, members unchecked: for providers that ignore what they do not know (App Service
+     * accepts a site's whole read model back, as {@code az webapp identity assign} sends it).
+     */
+    ObjectNode lenientBody() {
+        return body(null, null);
     }
 
     static ArmException invalidContent(String detail) {

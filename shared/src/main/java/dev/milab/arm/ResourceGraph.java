@@ -23,8 +23,9 @@ import dev.milab.entra.ServicePrincipal;
  *       lifetime, and deleting a VM only detaches it.</li>
  * </ul>
  *
- * <p>It also holds SQL servers, key vaults and role assignments. A role assignment outlives its principal: when a
- * VM with a system-assigned identity is deleted, its assignments stay, as orphans, as in Azure.
+ * <p>It also holds SQL servers, key vaults, App Service plans and web apps, and role assignments. A role assignment
+ * outlives its principal: when a VM with a system-assigned identity is deleted, its assignments elsewhere stay, as
+ * orphans, as in Azure; the assignments whose scope is a deleted resource or group go with it.
  *
  * <p>Every change happens under one lock and replaces immutable records, so a reader never sees half a change.
  */
@@ -45,6 +46,25 @@ public final class ResourceGraph {
         /** A key vault was created or its settings changed. */
         default void keyVaultChanged(KeyVault vault) {
         }
+
+        /**
+         * A SQL server's administrator password was set (at create, or changed by a later PUT). The graph keeps no
+         * password: the listener that serves logins stores what it needs (a salted hash) and the string is dropped.
+         */
+        default void sqlAdministratorPasswordSet(SqlServer server, String password) {
+        }
+
+        /** A SQL server was deleted, with its databases and firewall rules. */
+        default void sqlServerDeleted(SqlServer server) {
+        }
+
+        /** A database was deleted from a server that stays. */
+        default void sqlDatabaseDeleted(SqlServer server, String database) {
+        }
+
+        /** A key vault was deleted (with its resource group). */
+        default void keyVaultDeleted(KeyVault vault) {
+        }
     }
 
     private final String subscriptionId;
@@ -54,6 +74,8 @@ public final class ResourceGraph {
     private final Map<String, UserAssignedIdentity> identities = new LinkedHashMap<>();
     private final Map<String, SqlServer> sqlServers = new LinkedHashMap<>();
     private final Map<String, KeyVault> keyVaults = new LinkedHashMap<>();
+    private final Map<String, AppServicePlan> plans = new LinkedHashMap<>();
+    private final Map<String, WebSite> sites = new LinkedHashMap<>();
     private final Map<String, RoleAssignment> roleAssignments = new LinkedHashMap<>();
     /** What RBAC reads on every request: replaced, never changed, so readers take no lock. */
     private volatile List<RoleAssignment> roleAssignmentSnapshot = List.of();
@@ -180,6 +202,7 @@ public final class ResourceGraph {
             return false;
         }
         directory.delete(removed.principalId());
+        removeRoleAssignmentsWithin(removed.id());
         for (VirtualMachine vm : List.copyOf(vms.values())) {
             if (vm.userAssigned().stream().anyMatch(u -> u.id().equalsIgnoreCase(removed.id()))) {
                 replace(vm.withUserAssigned(vm.userAssigned().stream()
@@ -226,6 +249,7 @@ public final class ResourceGraph {
             if (removed.systemAssigned() != null) {
                 directory.delete(removed.systemAssigned().objectId());
             }
+            removeRoleAssignmentsWithin(removed.id());
         }
         listeners.forEach(l -> l.virtualMachineDeleted(removed));
         return true;
@@ -376,14 +400,300 @@ public final class ResourceGraph {
                                       java.util.function.UnaryOperator<SqlServer> change) {
         SqlServer changed;
         synchronized (this) {
-            SqlServer server = sqlServer(resourceGroup, serverName).orElseThrow(() -> new ResourceNotFoundException(
-                "ResourceNotFound", "The Resource 'Microsoft.Sql/servers/" + serverName + "' under resource group '"
-                + resourceGroup + "' was not found."));
-            changed = change.apply(server);
-            sqlServers.put(ResourceIds.key(changed.id()), changed);
+            changed = changeSqlServerLocked(resourceGroup, serverName, change);
         }
         listeners.forEach(l -> l.sqlServerChanged(changed));
         return changed;
+    }
+
+    private SqlServer changeSqlServerLocked(String resourceGroup, String serverName,
+                                            java.util.function.UnaryOperator<SqlServer> change) {
+        SqlServer server = sqlServer(resourceGroup, serverName).orElseThrow(() -> new ResourceNotFoundException(
+            "ResourceNotFound", "The Resource 'Microsoft.Sql/servers/" + serverName + "' under resource group '"
+            + resourceGroup + "' was not found."));
+        SqlServer changed = change.apply(server);
+        sqlServers.put(ResourceIds.key(changed.id()), changed);
+        return changed;
+    }
+
+    /**
+     * Creates or updates a logical SQL server (ARM PUT). Server names are global, as they are host names: a name
+     * another resource group holds is 409 {@code NameAlreadyExists}. A new server gets no firewall rule (the portal,
+     * not the API, adds "Allow Azure services"). The password, when given, goes to the listeners only.
+     *
+     * @return the server, and whether it was created
+     */
+    public Put<SqlServer> putSqlServer(String resourceGroup, String name, String location, String administratorLogin,
+                                       SqlServer.SqlEntraAdmin entraAdmin, String password) {
+        SqlServer server;
+        boolean created;
+        synchronized (this) {
+            requireResourceGroup(resourceGroup);
+            String key = ResourceIds.key(ResourceIds.sqlServer(subscriptionId, resourceGroup, name));
+            for (SqlServer other : sqlServers.values()) {
+                if (other.name().equalsIgnoreCase(name) && !ResourceIds.key(other.id()).equals(key)) {
+                    throw new ResourceConflictException("NameAlreadyExists", "The name '" + name.toLowerCase(Locale.ROOT)
+                        + ".database.windows.net' already exists. Choose a different name.");
+                }
+            }
+            SqlServer existing = sqlServers.get(key);
+            created = existing == null;
+            if (created) {
+                server = new SqlServer(subscriptionId, resourceGroup, name, location, administratorLogin, entraAdmin,
+                    List.of(), List.of());
+            } else {
+                requireSameLocation(existing.id(), existing.location(), location, resourceGroup);
+                server = entraAdmin == null ? existing : existing.withEntraAdmin(entraAdmin);
+            }
+            sqlServers.put(key, server);
+        }
+        listeners.forEach(l -> l.sqlServerChanged(server));
+        if (password != null) {
+            listeners.forEach(l -> l.sqlAdministratorPasswordSet(server, password));
+        }
+        return new Put<>(server, created);
+    }
+
+    /** What an ARM PUT did: the resource after it, and whether it was created (201) or updated (200). */
+    public record Put<T>(T resource, boolean created) {
+    }
+
+    /** Creates a database with a service objective ({@code Basic}, ...); an existing one is returned as it is. */
+    public Put<SqlServer> putSqlDatabase(String resourceGroup, String serverName, String database, String sku) {
+        boolean[] created = new boolean[1];
+        SqlServer server = changeSqlServer(resourceGroup, serverName, s -> {
+            created[0] = s.databases().stream().noneMatch(d -> d.equalsIgnoreCase(database));
+            return created[0] ? s.withDatabase(database, sku) : s;
+        });
+        return new Put<>(server, created[0]);
+    }
+
+    /**
+     * Deletes a logical server with its databases and firewall rules, and the role assignments at its scope.
+     *
+     * @return whether it existed
+     */
+    public boolean deleteSqlServer(String resourceGroup, String name) {
+        SqlServer removed;
+        synchronized (this) {
+            removed = sqlServers.remove(ResourceIds.key(ResourceIds.sqlServer(subscriptionId, resourceGroup, name)));
+            if (removed == null) {
+                return false;
+            }
+            removeRoleAssignmentsWithin(removed.id());
+        }
+        listeners.forEach(l -> l.sqlServerDeleted(removed));
+        return true;
+    }
+
+    /** @return whether the database existed */
+    public boolean deleteSqlDatabase(String resourceGroup, String serverName, String database) {
+        SqlServer before = sqlServer(resourceGroup, serverName).orElse(null);
+        if (before == null || before.databases().stream().noneMatch(d -> d.equalsIgnoreCase(database))
+            || SQL_MASTER.equalsIgnoreCase(database)) {
+            return false;
+        }
+        SqlServer after;
+        synchronized (this) {
+            after = changeSqlServerLocked(resourceGroup, serverName, s -> s.withoutDatabase(database));
+            removeRoleAssignmentsWithin(after.id() + "/databases/" + database);
+        }
+        listeners.forEach(l -> l.sqlDatabaseDeleted(after, database));
+        listeners.forEach(l -> l.sqlServerChanged(after));
+        return true;
+    }
+
+    private static final String SQL_MASTER = "master";
+
+    /** @return whether the rule existed */
+    public boolean deleteSqlFirewallRule(String resourceGroup, String serverName, String rule) {
+        boolean[] existed = new boolean[1];
+        changeSqlServer(resourceGroup, serverName, s -> {
+            existed[0] = s.firewallRules().stream().anyMatch(r -> r.name().equalsIgnoreCase(rule));
+            return s.withoutFirewallRule(rule);
+        });
+        return existed[0];
+    }
+
+    // --- App Service -------------------------------------------------------------------------------------------
+
+    /** Creates or updates an App Service plan (ARM PUT). */
+    public synchronized Put<AppServicePlan> putAppServicePlan(String resourceGroup, String name, String location,
+                                                              String skuName, boolean linux, Map<String, String> tags) {
+        requireResourceGroup(resourceGroup);
+        AppServicePlan plan = new AppServicePlan(subscriptionId, resourceGroup, name, location, skuName, linux, tags);
+        AppServicePlan existing = plans.get(ResourceIds.key(plan.id()));
+        if (existing != null) {
+            requireSameLocation(existing.id(), existing.location(), location, resourceGroup);
+        }
+        plans.put(ResourceIds.key(plan.id()), plan);
+        return new Put<>(plan, existing == null);
+    }
+
+    public synchronized Optional<AppServicePlan> appServicePlan(String resourceGroup, String name) {
+        return Optional.ofNullable(plans.get(ResourceIds.key(ResourceIds.resourceGroup(subscriptionId, resourceGroup)
+            + "/providers/Microsoft.Web/serverfarms/" + name)));
+    }
+
+    public synchronized List<AppServicePlan> appServicePlans() {
+        return List.copyOf(plans.values());
+    }
+
+    /**
+     * Deletes a plan; one that still hosts apps cannot be deleted (409, as App Service answers).
+     *
+     * @return whether it existed
+     */
+    public synchronized boolean deleteAppServicePlan(String resourceGroup, String name) {
+        AppServicePlan plan = appServicePlan(resourceGroup, name).orElse(null);
+        if (plan == null) {
+            return false;
+        }
+        List<String> hosted = sites.values().stream().filter(w -> w.serverFarmId().equalsIgnoreCase(plan.id()))
+            .map(WebSite::name).toList();
+        if (!hosted.isEmpty()) {
+            // App Service's answer (seen from the portal and az appservice plan delete); its code is "Conflict".
+            throw new ResourceConflictException("Server farm '" + plan.name() + "' cannot be deleted because it has "
+                + "web app(s) " + String.join(",", hosted) + " assigned to it.");
+        }
+        plans.remove(ResourceIds.key(plan.id()));
+        removeRoleAssignmentsWithin(plan.id());
+        return true;
+    }
+
+    /**
+     * Creates or updates a web app (ARM PUT) on an existing plan, its system-assigned identity on or off as asked:
+     * turning it on creates a service principal named after the app (kept while it stays on), turning it off deletes
+     * it.
+     */
+    public synchronized Put<WebSite> putWebSite(String resourceGroup, String name, String location, String serverFarmId,
+                                                String linuxFxVersion, boolean systemAssigned,
+                                                Map<String, String> tags) {
+        requireResourceGroup(resourceGroup);
+        String key = ResourceIds.key(ResourceIds.webSite(subscriptionId, resourceGroup, name));
+        WebSite existing = sites.get(key);
+        if (existing != null) {
+            requireSameLocation(existing.id(), existing.location(), location, resourceGroup);
+        }
+        ServicePrincipal principal = existing == null ? null : existing.systemAssigned();
+        String id = ResourceIds.webSite(subscriptionId, resourceGroup, name);
+        if (systemAssigned && principal == null) {
+            principal = directory.createManagedIdentity(name, ServicePrincipal.Kind.SYSTEM_ASSIGNED_MANAGED_IDENTITY,
+                ResourceIds.tokenForm(id));
+        } else if (!systemAssigned && principal != null) {
+            directory.delete(principal.objectId());
+            principal = null;
+        }
+        WebSite site = new WebSite(subscriptionId, resourceGroup, name, location, serverFarmId,
+            linuxFxVersion != null ? linuxFxVersion : existing == null ? null : existing.linuxFxVersion(), principal,
+            tags);
+        sites.put(key, site);
+        return new Put<>(site, existing == null);
+    }
+
+    public synchronized Optional<WebSite> webSite(String resourceGroup, String name) {
+        return Optional.ofNullable(sites.get(ResourceIds.key(ResourceIds.webSite(subscriptionId, resourceGroup, name))));
+    }
+
+    /** Web app names are global ({@code name.azurewebsites.net}). */
+    public synchronized Optional<WebSite> webSiteByName(String name) {
+        return sites.values().stream().filter(w -> w.name().equalsIgnoreCase(name)).findFirst();
+    }
+
+    public synchronized List<WebSite> webSites() {
+        return List.copyOf(sites.values());
+    }
+
+    /**
+     * Deletes a web app; its system-assigned identity's principal goes with it, its role assignments elsewhere stay
+     * as orphans.
+     *
+     * @return whether it existed
+     */
+    public synchronized boolean deleteWebSite(String resourceGroup, String name) {
+        WebSite removed = sites.remove(ResourceIds.key(ResourceIds.webSite(subscriptionId, resourceGroup, name)));
+        if (removed == null) {
+            return false;
+        }
+        if (removed.systemAssigned() != null) {
+            directory.delete(removed.systemAssigned().objectId());
+        }
+        removeRoleAssignmentsWithin(removed.id());
+        return true;
+    }
+
+    // --- resource groups ---------------------------------------------------------------------------------------
+
+    /**
+     * Deletes a resource group and everything in it, as ARM does: VMs and web apps (their system-assigned
+     * identities' principals with them), user-assigned identities (they are resources in the group) with their
+     * principals, SQL servers with their databases, key vaults, App Service plans, and the role assignments whose
+     * scope is the group or lies in it. Role assignments elsewhere that name a deleted principal stay, as orphans.
+     * The whole change is made under the graph's lock from state already checked, so it cannot stop half-way.
+     *
+     * @return whether the group existed
+     */
+    public boolean deleteResourceGroup(String name) {
+        List<VirtualMachine> deletedVms;
+        List<SqlServer> deletedServers;
+        List<KeyVault> deletedVaults;
+        synchronized (this) {
+            String location = resourceGroups.get(name.toLowerCase(Locale.ROOT));
+            if (location == null) {
+                return false;
+            }
+            String groupId = ResourceIds.resourceGroup(subscriptionId, name);
+            deletedVms = removeWithin(vms, groupId, VirtualMachine::id);
+            List<WebSite> deletedSites = removeWithin(sites, groupId, WebSite::id);
+            List<UserAssignedIdentity> deletedIdentities = removeWithin(identities, groupId, UserAssignedIdentity::id);
+            deletedServers = removeWithin(sqlServers, groupId, SqlServer::id);
+            deletedVaults = removeWithin(keyVaults, groupId, KeyVault::id);
+            removeWithin(plans, groupId, AppServicePlan::id);
+            removeRoleAssignmentsWithin(groupId);
+            resourceGroups.remove(name.toLowerCase(Locale.ROOT));
+            deletedVms.stream().filter(v -> v.systemAssigned() != null)
+                .forEach(v -> directory.delete(v.systemAssigned().objectId()));
+            deletedSites.stream().filter(w -> w.systemAssigned() != null)
+                .forEach(w -> directory.delete(w.systemAssigned().objectId()));
+            for (UserAssignedIdentity identity : deletedIdentities) {
+                directory.delete(identity.principalId());
+                // VMs in other groups that listed it keep a dangling reference in Azure; the lab detaches it.
+                for (VirtualMachine vm : List.copyOf(vms.values())) {
+                    if (vm.userAssigned().stream().anyMatch(u -> u.id().equalsIgnoreCase(identity.id()))) {
+                        replace(vm.withUserAssigned(vm.userAssigned().stream()
+                            .filter(u -> !u.id().equalsIgnoreCase(identity.id())).toList()));
+                    }
+                }
+            }
+        }
+        deletedVms.forEach(vm -> listeners.forEach(l -> l.virtualMachineDeleted(vm)));
+        deletedServers.forEach(server -> listeners.forEach(l -> l.sqlServerDeleted(server)));
+        deletedVaults.forEach(vault -> listeners.forEach(l -> l.keyVaultDeleted(vault)));
+        return true;
+    }
+
+    private static <T> List<T> removeWithin(Map<String, T> resources, String scope,
+                                            java.util.function.Function<T, String> id) {
+        List<T> removed = resources.values().stream().filter(r -> ResourceIds.within(id.apply(r), scope)).toList();
+        removed.forEach(r -> resources.remove(ResourceIds.key(id.apply(r))));
+        return removed;
+    }
+
+    /** Role assignments go with the scope they are at (a deleted resource or group), not with their principal. */
+    private void removeRoleAssignmentsWithin(String resourceId) {
+        if (roleAssignments.values().removeIf(a -> ResourceIds.within(a.scope(), resourceId))) {
+            roleAssignmentSnapshot = List.copyOf(roleAssignments.values());
+        }
+    }
+
+    /** ARM's answer to a PUT that would move an existing resource to another location. */
+    private static void requireSameLocation(String id, String existing, String requested, String resourceGroup) {
+        if (requested != null && !existing.equalsIgnoreCase(requested)) {
+            String name = id.substring(id.lastIndexOf('/') + 1);
+            throw new ArmException(409, "InvalidResourceLocation", "The resource '" + name + "' already exists in "
+                + "location '" + existing + "' in resource group '" + resourceGroup + "'. A resource with the same "
+                + "name cannot be created in location '" + requested + "'. Please select a new resource name.");
+        }
     }
 
     // --- key vaults --------------------------------------------------------------------------------------------
@@ -520,7 +830,7 @@ public final class ResourceGraph {
         }
         String key = ResourceIds.key(scope);
         boolean exists = vms.containsKey(key) || identities.containsKey(key) || sqlServers.containsKey(key)
-            || keyVaults.containsKey(key) || sqlServers.values().stream().anyMatch(server -> server.databases()
+            || keyVaults.containsKey(key) || sites.containsKey(key) || plans.containsKey(key) || sqlServers.values().stream().anyMatch(server -> server.databases()
                 .stream().anyMatch(d -> ResourceIds.key(server.id() + "/databases/" + d).equals(key)));
         if (!exists) {
             throw new ResourceNotFoundException("The resource '" + scope + "' could not be found.");

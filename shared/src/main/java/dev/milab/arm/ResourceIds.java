@@ -33,6 +33,17 @@ public final class ResourceIds {
         return resourceGroup(subscriptionId, resourceGroup) + "/providers/Microsoft.Sql/servers/" + name;
     }
 
+    public static String webSite(String subscriptionId, String resourceGroup, String name) {
+        return resourceGroup(subscriptionId, resourceGroup) + "/providers/Microsoft.Web/sites/" + name;
+    }
+
+    /** Whether {@code scope} is {@code resourceId} or lies below it (a child resource, or a resource in a group). */
+    public static boolean within(String scope, String resourceId) {
+        String s = key(scope);
+        String r = key(resourceId);
+        return s.equals(r) || s.startsWith(r + "/");
+    }
+
     public static String keyVault(String subscriptionId, String resourceGroup, String name) {
         return resourceGroup(subscriptionId, resourceGroup) + "/providers/Microsoft.KeyVault/vaults/" + name;
     }

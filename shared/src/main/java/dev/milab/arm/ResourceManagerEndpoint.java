@@ -53,6 +53,7 @@ public final class ResourceManagerEndpoint implements LabHttpHandler {
     private final Map<String, ProviderApi> providers = new LinkedHashMap<>();
     private final AuthorizationApi authorization;
     private final ResourcesApi resources;
+    private final AsyncOperations operations;
 
     public ResourceManagerEndpoint(ResourceGraph graph, TokenValidator validator, RbacEvaluator rbac, Clock clock) {
         this.graph = graph;
@@ -61,8 +62,9 @@ public final class ResourceManagerEndpoint implements LabHttpHandler {
         this.clock = clock;
         this.authorization = new AuthorizationApi(graph, clock);
         this.resources = new ResourcesApi(graph);
-        for (ProviderApi api : List.of(new ComputeApi(graph), new ManagedIdentityApi(graph), new SqlApi(graph),
-            new KeyVaultApi(graph))) {
+        this.operations = new AsyncOperations(clock);
+        for (ProviderApi api : List.of(new ComputeApi(graph), new ManagedIdentityApi(graph),
+            new SqlApi(graph, operations), new KeyVaultApi(graph), new WebApi(graph))) {
             providers.put(api.namespace().toLowerCase(Locale.ROOT), api);
         }
     }
@@ -107,6 +109,10 @@ public final class ResourceManagerEndpoint implements LabHttpHandler {
         if (s.length == 1 && s[0].equalsIgnoreCase("tenants")) {
             return resources.tenants(call);
         }
+        if (s.length == 3 && s[0].equalsIgnoreCase("providers") && s[1].equalsIgnoreCase("Microsoft.Web")
+            && s[2].equalsIgnoreCase("webAppStacks")) {
+            return WebApi.webAppStacks(call);
+        }
         if (s.length == 0 || !s[0].equalsIgnoreCase("subscriptions")) {
             throw noRoute(path);
         }
@@ -124,6 +130,9 @@ public final class ResourceManagerEndpoint implements LabHttpHandler {
         if (s.length == 3 && s[2].equalsIgnoreCase("resources")) {
             return resources.listResources(call, null);
         }
+        if (s.length == 4 && s[2].equalsIgnoreCase("operationresults")) {
+            return groupDeletionResult(call, s[3]);
+        }
         if (s[2].equalsIgnoreCase("providers") && s.length <= 4) {
             return resources.providers(call, s.length == 4 ? s[3] : null);
         }
@@ -132,7 +141,11 @@ public final class ResourceManagerEndpoint implements LabHttpHandler {
                 return listResourceGroups(call);
             }
             if (s.length == 4) {
-                return "PUT".equals(call.method()) ? putResourceGroup(call, s[3]) : resourceGroup(call, s[3]);
+                return switch (call.method()) {
+                    case "PUT" -> putResourceGroup(call, s[3]);
+                    case "DELETE" -> deleteResourceGroup(call, s[3]);
+                    default -> resourceGroup(call, s[3]);
+                };
             }
             if (s.length == 5 && s[4].equalsIgnoreCase("resources")) {
                 return resources.listResources(call, s[3]);
@@ -253,6 +266,55 @@ public final class ResourceManagerEndpoint implements LabHttpHandler {
         graph.createResourceGroup(name, normalized);
         Map<String, Object> json = resourceGroupJson(name, normalized);
         return existing == null ? ArmCall.created(json) : ArmCall.ok(json);
+    }
+
+    /**
+     * {@code DELETE} of a resource group ({@code az group delete}): 202 with a {@code Location} to poll, which
+     * answers 200 once everything in the group is gone (Microsoft Learn, "Resource Groups - Delete"). The lab
+     * deletes at once ({@link ResourceGraph#deleteResourceGroup}), so the first poll already answers 200. A group
+     * that does not exist is 404 {@code ResourceGroupNotFound}.
+     */
+    private LabHttpResponse deleteResourceGroup(ArmCall call, String name) {
+        String version = call.requireApiVersion(RESOURCE_GROUP_API_VERSIONS, "resourceGroups");
+        String id = ResourceIds.resourceGroup(graph.subscriptionId(), name);
+        call.authorize("Microsoft.Resources/subscriptions/resourceGroups/delete", id);
+        String location = graph.resourceGroups().get(name.toLowerCase(Locale.ROOT));
+        if (location == null || !graph.deleteResourceGroup(name)) {
+            throw new ResourceNotFoundException("ResourceGroupNotFound", "Resource group '" + name
+                + "' could not be found.");
+        }
+        AsyncOperations.Operation operation = operations.succeeded(null);
+        // Resource Manager's token is base64url JSON naming the deletion job and its region.
+        String job = "{\"jobId\":\"RESOURCEGROUPDELETIONJOB-" + name.toUpperCase(Locale.ROOT) + "-"
+            + location.toUpperCase(Locale.ROOT) + ":" + operation.id() + "\",\"jobLocation\":\"" + location + "\"}";
+        String token = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+            job.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Location", "https://management.azure.com" + ResourceIds.subscription(graph.subscriptionId())
+            + "/operationresults/" + token + "?api-version=" + version);
+        headers.put("Retry-After", "0");
+        return new LabHttpResponse(202, headers, new byte[0]);
+    }
+
+    /** {@code GET /subscriptions/{s}/operationresults/{token}}: 200 once the deletion is done (always, here). */
+    private LabHttpResponse groupDeletionResult(ArmCall call, String token) {
+        requireGet(call);
+        String job;
+        try {
+            job = new String(java.util.Base64.getUrlDecoder().decode(token), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw noRoute("/operationresults/" + token);
+        }
+        int colon = job.indexOf(':', job.indexOf("RESOURCEGROUPDELETIONJOB"));
+        int quote = colon < 0 ? -1 : job.indexOf('"', colon);
+        AsyncOperations.Operation operation = quote < 0 ? null : operations.get(job.substring(colon + 1, quote))
+            .orElse(null);
+        if (operation == null) {
+            throw new ResourceNotFoundException("OperationNotFound", "The operation '" + token + "' could not be "
+                + "found.");
+        }
+        return AsyncOperations.result(operation).status() == 204 ? ArmCall.okWithoutBody()
+            : AsyncOperations.result(operation);
     }
 
     private Map<String, Object> resourceGroupJson(String name, String location) {

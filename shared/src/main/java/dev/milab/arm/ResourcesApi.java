@@ -27,6 +27,7 @@ final class ResourcesApi {
         "Microsoft.Sql", Map.of("servers", SqlApi.API_VERSIONS, "servers/databases", SqlApi.API_VERSIONS,
             "servers/administrators", SqlApi.API_VERSIONS, "servers/firewallRules", SqlApi.API_VERSIONS),
         "Microsoft.KeyVault", Map.of("vaults", KeyVaultApi.API_VERSIONS),
+        "Microsoft.Web", Map.of("serverfarms", WebApi.API_VERSIONS, "sites", WebApi.API_VERSIONS),
         "Microsoft.Authorization", Map.of("roleAssignments", AuthorizationApi.API_VERSIONS, "roleDefinitions",
             AuthorizationApi.API_VERSIONS));
     /**
@@ -147,6 +148,17 @@ final class ResourcesApi {
         }
         for (KeyVault v : graph.keyVaults()) {
             all.add(generic(v.id(), v.name(), "Microsoft.KeyVault/vaults", v.location(), v.tags()));
+        }
+        for (AppServicePlan p : graph.appServicePlans()) {
+            all.add(generic(p.id(), p.name(), "Microsoft.Web/serverFarms", p.location(), p.tags()));
+        }
+        for (WebSite w : graph.webSites()) {
+            Map<String, Object> site = generic(w.id(), w.name(), "Microsoft.Web/sites", w.location(), w.tags());
+            if (w.systemAssigned() != null) {
+                site.put("identity", Map.of("type", "SystemAssigned", "principalId", w.systemAssigned().objectId(),
+                    "tenantId", graph.tenantId()));
+            }
+            all.add(site);
         }
         return all;
     }

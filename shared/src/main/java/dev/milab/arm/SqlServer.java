@@ -11,11 +11,29 @@ import java.util.List;
  */
 public record SqlServer(String subscriptionId, String resourceGroup, String name, String location,
                         String administratorLogin, SqlEntraAdmin entraAdmin, List<FirewallRule> firewallRules,
-                        List<String> databases) {
+                        List<String> databases, java.util.Map<String, String> databaseSkus) {
 
     public SqlServer {
         firewallRules = List.copyOf(firewallRules);
         databases = List.copyOf(databases);
+        databaseSkus = java.util.Map.copyOf(databaseSkus);
+    }
+
+    public SqlServer(String subscriptionId, String resourceGroup, String name, String location,
+                     String administratorLogin, SqlEntraAdmin entraAdmin, List<FirewallRule> firewallRules,
+                     List<String> databases) {
+        this(subscriptionId, resourceGroup, name, location, administratorLogin, entraAdmin, firewallRules, databases,
+            java.util.Map.of());
+    }
+
+    /** The service objective a database was created with ({@code Basic}, {@code S0}, ...), or null for the lab's default. */
+    public String databaseSku(String database) {
+        return databaseSkus.get(database.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** Whether Microsoft Entra-only authentication is on (SQL logins refused); it needs an Entra admin. */
+    public boolean entraOnlyAuthentication() {
+        return entraAdmin != null && entraAdmin.azureADOnlyAuthentication();
     }
 
     public String id() {
@@ -44,14 +62,34 @@ public record SqlServer(String subscriptionId, String resourceGroup, String name
 
     SqlServer withEntraAdmin(SqlEntraAdmin admin) {
         return new SqlServer(subscriptionId, resourceGroup, name, location, administratorLogin, admin, firewallRules,
-            databases);
+            databases, databaseSkus);
     }
 
     SqlServer withDatabase(String database) {
+        return withDatabase(database, null);
+    }
+
+    SqlServer withDatabase(String database, String sku) {
         List<String> list = new java.util.ArrayList<>(databases);
         list.add(database);
+        java.util.Map<String, String> skus = new java.util.HashMap<>(databaseSkus);
+        if (sku != null) {
+            skus.put(database.toLowerCase(java.util.Locale.ROOT), sku);
+        }
         return new SqlServer(subscriptionId, resourceGroup, name, location, administratorLogin, entraAdmin,
-            firewallRules, list);
+            firewallRules, list, skus);
+    }
+
+    SqlServer withoutDatabase(String database) {
+        java.util.Map<String, String> skus = new java.util.HashMap<>(databaseSkus);
+        skus.remove(database.toLowerCase(java.util.Locale.ROOT));
+        return new SqlServer(subscriptionId, resourceGroup, name, location, administratorLogin, entraAdmin,
+            firewallRules, databases.stream().filter(d -> !d.equalsIgnoreCase(database)).toList(), skus);
+    }
+
+    SqlServer withoutFirewallRule(String rule) {
+        return new SqlServer(subscriptionId, resourceGroup, name, location, administratorLogin, entraAdmin,
+            firewallRules.stream().filter(r -> !r.name().equalsIgnoreCase(rule)).toList(), databases, databaseSkus);
     }
 
     SqlServer withFirewallRule(FirewallRule rule) {
@@ -59,6 +97,6 @@ public record SqlServer(String subscriptionId, String resourceGroup, String name
             .filter(r -> !r.name().equalsIgnoreCase(rule.name())).toList());
         list.add(rule);
         return new SqlServer(subscriptionId, resourceGroup, name, location, administratorLogin, entraAdmin, list,
-            databases);
+            databases, databaseSkus);
     }
 }

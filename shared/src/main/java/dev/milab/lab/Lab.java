@@ -189,7 +189,30 @@ public final class Lab implements AutoCloseable {
                 // What ARM says about a server (its databases, its Entra admin) is what the TDS endpoint enforces.
                 SqlServer.SqlEntraAdmin admin = server.entraAdmin();
                 sql.applyResourceManagerState(server.name(), server.databases(), admin == null ? null
-                    : new EntraAdmin(admin.login(), admin.sid(), admin.sid()));
+                    : new EntraAdmin(admin.login(), admin.sid(), admin.sid()))
+                    .setEntraOnlyAuthentication(server.entraOnlyAuthentication());
+            }
+
+            @Override
+            public void sqlAdministratorPasswordSet(SqlServer server, String password) {
+                // Kept as a salted hash by the TDS side only; ARM keeps no password.
+                sql.server(server.name()).ifPresent(s -> s.setSqlAdministrator(server.administratorLogin(),
+                    password));
+            }
+
+            @Override
+            public void sqlServerDeleted(SqlServer server) {
+                sql.removeServer(server.name());
+            }
+
+            @Override
+            public void sqlDatabaseDeleted(SqlServer server, String database) {
+                sql.server(server.name()).ifPresent(s -> s.dropDatabase(database));
+            }
+
+            @Override
+            public void keyVaultDeleted(dev.milab.arm.KeyVault vault) {
+                keyVaults.remove(vault.name().toLowerCase(java.util.Locale.ROOT));
             }
 
             @Override

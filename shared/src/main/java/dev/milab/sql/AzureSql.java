@@ -85,6 +85,20 @@ public final class AzureSql implements AutoCloseable {
         return server;
     }
 
+    /**
+     * Removes a logical server (deleted through Resource Manager): its databases' engines end, and it answers no
+     * more logins.
+     *
+     * @return whether it existed
+     */
+    public boolean removeServer(String name) {
+        SqlServer removed = name == null ? null : servers.remove(name.toLowerCase(Locale.ROOT));
+        if (removed != null) {
+            removed.close();
+        }
+        return removed != null;
+    }
+
     public Optional<SqlServer> server(String name) {
         return name == null ? Optional.empty() : Optional.ofNullable(servers.get(name.toLowerCase(Locale.ROOT)));
     }

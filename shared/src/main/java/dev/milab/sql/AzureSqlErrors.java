@@ -20,6 +20,15 @@ public final class AzureSqlErrors {
         return new SqlError(18456, 1, 14, "Login failed for user '" + user + "'.");
     }
 
+    /**
+     * 18456 for a SQL login on a server with Microsoft Entra-only authentication (Microsoft Learn, "Microsoft
+     * Entra-only authentication": SQL authentication is disabled, the server admin's included).
+     */
+    public static SqlError entraOnlyAuthentication(String user) {
+        return new SqlError(18456, 1, 14, "Login failed for user '" + user + "'. Reason: Azure Active Directory "
+            + "only authentication is enabled on the server.");
+    }
+
     /** A token that Azure SQL refuses as expired: "… Token is expired." (state 233 as reported by clients). */
     public static SqlError tokenExpired() {
         return new SqlError(18456, 233, 14, "Login failed for user '" + TOKEN_PRINCIPAL + "'. Token is expired.");

@@ -70,6 +70,9 @@ public final class SqlAuthenticator {
         if (login.toLowerCase(Locale.ROOT).endsWith(suffix)) {
             login = login.substring(0, login.length() - suffix.length());
         }
+        if (server.entraOnlyAuthentication()) {
+            return LoginResult.Failure.of(AzureSqlErrors.entraOnlyAuthentication(login));
+        }
         String database = databaseName == null || databaseName.isEmpty() ? SqlServer.MASTER : databaseName;
         Optional<SqlDatabase> db = server.database(database);
         if (db.isEmpty()) {

@@ -24,6 +24,7 @@ public final class SqlServer {
     private final Map<String, SqlDatabase> databases = new ConcurrentHashMap<>();
     private volatile EntraAdmin entraAdmin;
     private volatile DatabaseUser sqlAdministrator;
+    private volatile boolean entraOnlyAuthentication;
 
     SqlServer(String name, AzureSql service) {
         this.name = name;
@@ -86,6 +87,32 @@ public final class SqlServer {
         }
         this.sqlAdministrator = DatabaseUser.sql(login, password);
         return this;
+    }
+
+    /** Microsoft Entra-only authentication: every SQL login (the administrator's too) is refused. */
+    public SqlServer setEntraOnlyAuthentication(boolean on) {
+        this.entraOnlyAuthentication = on;
+        return this;
+    }
+
+    public boolean entraOnlyAuthentication() {
+        return entraOnlyAuthentication;
+    }
+
+    /**
+     * Drops a database and ends its engine ({@code master} stays).
+     *
+     * @return whether it existed
+     */
+    public boolean dropDatabase(String databaseName) {
+        if (databaseName == null || MASTER.equalsIgnoreCase(databaseName)) {
+            return false;
+        }
+        SqlDatabase removed = databases.remove(key(databaseName));
+        if (removed != null) {
+            removed.close();
+        }
+        return removed != null;
     }
 
     public Optional<DatabaseUser> sqlAdministrator() {
