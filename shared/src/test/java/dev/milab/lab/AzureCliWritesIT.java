@@ -1,0 +1,227 @@
+package dev.milab.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import dev.milab.entra.ServicePrincipal;
+import dev.milab.trace.Hop;
+
+/**
+ * The writes of the demos' {@code azure/setup.sh} scripts, run by the Azure CLI unmodified against the standalone
+ * lab (the same wiring as {@link AzureCliIT}): a SQL server with a password, then with Entra-only authentication, its
+ * Entra admin, a Basic database, the "Allow Azure services" rule; an App Service plan, a Java 17 web app and its
+ * system-assigned identity; and {@code az group delete}, after which the group's VM and site identities are gone from
+ * the directory. Each test asserts what az printed and what the lab saw (the trace's hops). Skipped where {@code az}
+ * is not installed. 15 az calls.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AzureCliWritesIT {
+
+    private static final String PASSWORD = "Str0ng!" + UUID.randomUUID().toString().substring(0, 8);
+    private static Lab lab;
+    private static Map<String, String> env;
+    private static String sitePrincipal;
+
+    @BeforeAll
+    static void startTheStandaloneLabAndSignIn() throws Exception {
+        assumeTrue(onPath("az"), "the Azure CLI (az) is not installed (apt-get install azure-cli)");
+        Path state = Files.createDirectories(Path.of("target", "azure-cli-writes-" + UUID.randomUUID()));
+        lab = Lab.builder().stateDirectory(state.toAbsolutePath()).start();
+        LabServer.seedDefaultScenario(lab);
+        env = new java.util.LinkedHashMap<>(lab.proxyEnvironment());
+        env.put("AZURE_CONFIG_DIR", state.resolve("azure-cli").toAbsolutePath().toString());
+        env.put("AZURE_CORE_COLLECT_TELEMETRY", "false");
+        env.put("AZURE_CORE_NO_COLOR", "true");
+        AdminPrincipal admin = lab.admin();
+        Result login = az("login", "--service-principal", "-u", admin.clientId(), "-p", admin.clientSecret(),
+            "--tenant", admin.tenantId(), "-o", "none");
+        assertThat(login.exitCode()).as(login.text()).isZero();
+        assertThat(az("group", "create", "-n", "rg-demo", "-l", "westeurope", "-o", "none").exitCode()).isZero();
+    }
+
+    @AfterAll
+    static void stopTheLab() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void demo01sServerIsCreatedThroughItsAsynchronousOperationAndAnswersSqlLoginsWithThatPassword() {
+        long before = lab.trace().lastSequence();
+        List<String> out = text(az("sql", "server", "create", "-g", "rg-demo", "-n", "sqlcli", "-l", "westeurope",
+            "--admin-user", "sqladmin", "--admin-password", PASSWORD, "--query", "fullyQualifiedDomainName", "-o",
+            "tsv"));
+
+        assertThat(out).containsExactly("sqlcli.database.windows.net");
+        assertThat(lab.trace().since(before)).filteredOn(h -> h.to().equals(HopRecorder.RESOURCE_MANAGER))
+            .extracting(Hop::request, Hop::outcome)
+            .extracting(t -> t.toList().get(0) + " " + t.toList().get(1))
+            .startsWith("PUT …/servers/sqlcli 202").endsWith("GET …/servers/sqlcli 200")
+            .anySatisfy(h -> assertThat(h).startsWith("GET …/serverAz…/").endsWith(" 200"));
+        assertThat(lab.trace().since(before)).noneSatisfy(h -> assertThat(h.toString()).contains(PASSWORD));
+        var tds = lab.azureSql().authenticator().withPassword(lab.sqlServer("sqlcli"), null, "sqladmin", PASSWORD);
+        assertThat(tds).isInstanceOf(dev.milab.sql.LoginResult.Success.class);
+    }
+
+    @Test
+    @Order(2)
+    void aWeakPasswordIsAzuresPasswordNotComplexAndNoServerIsLeft() {
+        Result weak = az("sql", "server", "create", "-g", "rg-demo", "-n", "sqlweak", "-l", "westeurope",
+            "--admin-user", "sqladmin", "--admin-password", "weakpassword", "-o", "none");
+
+        assertThat(weak.exitCode()).isNotZero();
+        assertThat(weak.text()).contains("(PasswordNotComplex) Password validation failed.");
+        assertThat(lab.resources().sqlServer("rg-demo", "sqlweak")).isEmpty();
+    }
+
+    @Test
+    @Order(3)
+    void theEntraAdminTheBasicDatabaseAndTheFirewallRuleAreWrittenAndShowGivesTheId() {
+        ServicePrincipal me = lab.directory().byObjectId(lab.admin().objectId()).orElseThrow();
+        assertThat(az("sql", "server", "ad-admin", "create", "-g", "rg-demo", "-s", "sqlcli", "--display-name",
+            me.displayName(), "--object-id", me.objectId(), "-o", "none").exitCode()).isZero();
+        assertThat(text(az("sql", "db", "create", "-g", "rg-demo", "-s", "sqlcli", "-n", "db1", "--service-objective",
+            "Basic", "--query", "currentServiceObjectiveName", "-o", "tsv"))).containsExactly("Basic");
+        assertThat(text(az("sql", "server", "firewall-rule", "create", "-g", "rg-demo", "-s", "sqlcli", "-n",
+            "AllowAzureServices", "--start-ip-address", "0.0.0.0", "--end-ip-address", "0.0.0.0", "--query",
+            "endIpAddress", "-o", "tsv"))).containsExactly("0.0.0.0");
+        assertThat(text(az("sql", "server", "show", "-g", "rg-demo", "-n", "sqlcli", "--query", "id", "-o", "tsv")))
+            .containsExactly(lab.resources().sqlServer("rg-demo", "sqlcli").orElseThrow().id());
+        assertThat(lab.sqlServer("sqlcli").database("db1")).isPresent();
+        assertThat(lab.sqlServer("sqlcli").entraAdmin()).isPresent();
+    }
+
+    @Test
+    @Order(4)
+    void entraOnlyAuthenticationEndsTheAdminPasswordAndDemo02sServerIsBornThatWay() {
+        assertThat(az("sql", "server", "ad-only-auth", "enable", "-g", "rg-demo", "-n", "sqlcli", "-o", "none")
+            .exitCode()).isZero();
+        var refused = lab.azureSql().authenticator().withPassword(lab.sqlServer("sqlcli"), null, "sqladmin", PASSWORD);
+        assertThat(refused).isInstanceOfSatisfying(dev.milab.sql.LoginResult.Failure.class, f ->
+            assertThat(f.errors().get(0).message()).contains("only authentication is enabled"));
+
+        ServicePrincipal me = lab.directory().byObjectId(lab.admin().objectId()).orElseThrow();
+        assertThat(az("sql", "server", "create", "-g", "rg-demo", "-n", "sqlcli2", "-l", "westeurope",
+            "--enable-ad-only-auth", "--external-admin-principal-type", "User", "--external-admin-name",
+            me.displayName(), "--external-admin-sid", me.objectId(), "-o", "none").exitCode()).isZero();
+        assertThat(lab.sqlServer("sqlcli2").entraOnlyAuthentication()).isTrue();
+    }
+
+    @Test
+    @Order(5)
+    void demo03sWebAppGetsASystemAssignedIdentityInTheDirectory() {
+        assertThat(az("appservice", "plan", "create", "-g", "rg-demo", "-n", "web1-plan", "--is-linux", "--sku", "B1",
+            "-o", "none").exitCode()).isZero();
+        assertThat(az("webapp", "create", "-g", "rg-demo", "-p", "web1-plan", "-n", "web1", "--runtime",
+            "JAVA:17-java17", "-o", "none").exitCode()).isZero();
+        List<String> principal = text(az("webapp", "identity", "assign", "-g", "rg-demo", "-n", "web1", "--query",
+            "principalId", "-o", "tsv"));
+
+        assertThat(principal).hasSize(1);
+        sitePrincipal = principal.get(0);
+        assertThat(lab.directory().byObjectId(sitePrincipal)).hasValueSatisfying(sp -> {
+            assertThat(sp.displayName()).isEqualTo("web1");
+            assertThat(sp.kind()).isEqualTo(ServicePrincipal.Kind.SYSTEM_ASSIGNED_MANAGED_IDENTITY);
+        });
+        assertThat(lab.resources().webSite("rg-demo", "web1").orElseThrow().linuxFxVersion())
+            .isEqualTo("JAVA|17-java17");
+    }
+
+    @Test
+    @Order(6)
+    void deletingTheGroupPollsItsLocationAndTakesTheVmAndSiteIdentitiesWithIt() {
+        ServicePrincipal vm = lab.resources().enableSystemAssignedIdentity("rg-demo",
+            lab.resources().createVirtualMachine("rg-demo", "vm-demo").name()).systemAssigned();
+        long before = lab.trace().lastSequence();
+
+        Result deleted = az("group", "delete", "-n", "rg-demo", "--yes");
+
+        assertThat(deleted.exitCode()).as(deleted.text()).isZero();
+        assertThat(lab.trace().since(before)).filteredOn(h -> h.to().equals(HopRecorder.RESOURCE_MANAGER))
+            .extracting(Hop::request, Hop::outcome)
+            .contains(org.assertj.core.groups.Tuple.tuple("DELETE …/resourcegroups/rg-demo", "202"))
+            .anySatisfy(t -> {
+                assertThat(t.toList().get(0).toString()).contains("operationresults");
+                assertThat(t.toList().get(1)).isEqualTo("200");
+            });
+        assertThat(lab.resources().resourceGroupExists("rg-demo")).isFalse();
+        assertThat(lab.directory().byObjectId(vm.objectId())).as("the VM's identity").isEmpty();
+        assertThat(lab.directory().byObjectId(sitePrincipal)).as("the site's identity").isEmpty();
+        assertThat(lab.azureSql().server("sqlcli")).isEmpty();
+    }
+
+    @Test
+    @Order(7)
+    void noWaitReturnsAtOnceAndAMissingGroupIsResourceGroupNotFound() {
+        assertThat(az("group", "delete", "-n", "rg-lab", "--yes", "--no-wait").exitCode()).isZero();
+        assertThat(lab.resources().resourceGroupExists("rg-lab")).isFalse();
+        Result missing = az("group", "delete", "-n", "rg-lab", "--yes");
+        assertThat(missing.exitCode()).isNotZero();
+        assertThat(missing.text()).contains("(ResourceGroupNotFound) Resource group 'rg-lab' could not be found.");
+    }
+
+    // --- running az (as AzureCliIT) ----------------------------------------------------------------------------
+
+    record Result(int exitCode, String stdout, String stderr) {
+        String text() {
+            return stdout + stderr;
+        }
+    }
+
+    private static Result az(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add("az");
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().keySet().removeIf(k -> k.startsWith("AZURE_") || k.toLowerCase().endsWith("_proxy"));
+        pb.environment().putAll(env);
+        try {
+            Process p = pb.start();
+            p.getOutputStream().close();
+            var out = p.getInputStream().readAllBytes();
+            var err = p.getErrorStream().readAllBytes();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("az " + String.join(" ", args) + " did not finish in 60 s");
+            }
+            return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8),
+                new String(err, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static List<String> text(Result r) {
+        assertThat(r.exitCode()).as(r.text()).isZero();
+        return r.stdout().lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    private static boolean onPath(String program) {
+        String path = System.getenv("PATH");
+        return path != null && java.util.Arrays.stream(path.split(File.pathSeparator))
+            .anyMatch(d -> Files.isExecutable(Path.of(d, program)));
+    }
+}
