@@ -99,7 +99,15 @@ public final class AzureCli {
 
     /** The JSON az printed; fails if it failed. */
     public JsonNode json(String... args) {
-        Result r = run(args);
+        return json(run(args));
+    }
+
+    /** The lines az printed ({@code -o tsv}); fails if it failed. */
+    public List<String> lines(String... args) {
+        return lines(run(args));
+    }
+
+    public static JsonNode json(Result r) {
         assertThat(r.exitCode()).as(r.text()).isZero();
         try {
             return Json.read(r.stdout());
@@ -108,9 +116,7 @@ public final class AzureCli {
         }
     }
 
-    /** The lines az printed ({@code -o tsv}); fails if it failed. */
-    public List<String> lines(String... args) {
-        Result r = run(args);
+    public static List<String> lines(Result r) {
         assertThat(r.exitCode()).as(r.text()).isZero();
         return r.stdout().lines().filter(l -> !l.isBlank()).toList();
     }
