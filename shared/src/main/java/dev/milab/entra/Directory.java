@@ -12,8 +12,13 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The tenant's directory of service principals. Managed identities are created and deleted here by the resource
- * graph (a system-assigned one with its VM); applications (registrations with client secrets) by the lab's seeding.
+ * The tenant's directory: service principals and application registrations. Managed identities are created and
+ * deleted here by the resource graph (a system-assigned one with its VM); applications by the lab's seeding (an
+ * application with its service principal at once) or through Microsoft Graph (the application, then its service
+ * principal, as Entra ID makes them).
+ *
+ * <p>Reads take no lock. Writes are serialized, and {@link #change} runs a check-then-write of several steps as
+ * one, so that a refused request leaves nothing half done.
  */
 public final class Directory {
 
@@ -71,14 +76,109 @@ public final class Directory {
         return sp;
     }
 
-    /** Registers an application and creates its service principal, with new ids and no credentials yet. */
-    public Application registerApplication(String displayName) {
-        ServicePrincipal sp = new ServicePrincipal(UUID.randomUUID().toString(), UUID.randomUUID().toString(),
-            displayName, ServicePrincipal.Kind.APPLICATION, null);
-        Application app = new Application(UUID.randomUUID().toString(), sp, List.of(), List.of(), List.of());
-        add(sp);
-        applications.put(sp.appId().toLowerCase(Locale.ROOT), app);
+    /**
+     * Registers an application and creates its service principal, with new ids and no credentials yet: the portal's
+     * "App registrations -> New registration", which makes both.
+     */
+    public synchronized Application registerApplication(String displayName) {
+        Application app = createApplication(displayName);
+        createServicePrincipal(app.appId());
+        return application(app.appId()).orElseThrow();
+    }
+
+    /**
+     * Creates an application object only, with new object and client ids (Microsoft Graph's
+     * {@code POST /applications}): no service principal, so no tokens for it or to it yet.
+     */
+    public synchronized Application createApplication(String displayName) {
+        Application app = new Application(UUID.randomUUID().toString(), UUID.randomUUID().toString(), displayName,
+            List.of(), null, List.of(), List.of(), List.of());
+        applications.put(app.appId().toLowerCase(Locale.ROOT), app);
         return app;
+    }
+
+    /**
+     * Creates the service principal of an application in this tenant (Graph's {@code POST /servicePrincipals}), with
+     * a new object id and the application's name.
+     *
+     * @throws IllegalArgumentException if there is no such application
+     * @throws IllegalStateException    if it has a service principal already
+     */
+    public synchronized ServicePrincipal createServicePrincipal(String appId) {
+        Application app = application(appId).orElseThrow(() ->
+            new IllegalArgumentException("No application with client id " + appId));
+        if (app.hasServicePrincipal() || byAppId.containsKey(appId.toLowerCase(Locale.ROOT))) {
+            throw new IllegalStateException("Application " + appId + " has a service principal already");
+        }
+        ServicePrincipal sp = new ServicePrincipal(UUID.randomUUID().toString(), app.appId(), app.displayName(),
+            ServicePrincipal.Kind.APPLICATION, null);
+        add(sp);
+        applications.put(app.appId().toLowerCase(Locale.ROOT), app.withServicePrincipal(sp));
+        return sp;
+    }
+
+    /**
+     * Changes an application (its name, identifier URIs or certificates). Its ids and its service principal stay
+     * what the directory says they are, whatever {@code change} returns.
+     *
+     * @throws IllegalArgumentException if there is no such application
+     */
+    public synchronized Application updateApplication(String appId, java.util.function.UnaryOperator<Application> change) {
+        Application current = application(appId).orElseThrow(() ->
+            new IllegalArgumentException("No application with client id " + appId));
+        Application changed = change.apply(current);
+        Application kept = new Application(current.objectId(), current.appId(), changed.displayName(),
+            changed.identifierUris(), current.servicePrincipal(), changed.secrets(), changed.certificates(),
+            changed.federatedCredentials());
+        applications.put(current.appId().toLowerCase(Locale.ROOT), kept);
+        return kept;
+    }
+
+    /**
+     * Deletes an application and with it its service principal, as Entra ID does: no new tokens for it or to it.
+     * Tokens already issued stay valid until they expire.
+     *
+     * @return whether there was such an application
+     */
+    public synchronized boolean deleteApplication(String appId) {
+        Application removed = applications.remove(appId.toLowerCase(Locale.ROOT));
+        if (removed == null) {
+            return false;
+        }
+        ServicePrincipal sp = byAppId.get(removed.appId().toLowerCase(Locale.ROOT));
+        if (sp != null) {
+            delete(sp.objectId());
+        }
+        return true;
+    }
+
+    /**
+     * Runs a change of several steps (checks, then writes) with no other write in between. Reads during it may see
+     * the steps done so far.
+     */
+    public synchronized <T> T change(java.util.function.Supplier<T> steps) {
+        return steps.get();
+    }
+
+    /** Every application registration (not managed identities, which have none in this tenant). */
+    public List<Application> applications() {
+        return List.copyOf(applications.values());
+    }
+
+    /** An application registration by its object id (not its client id). */
+    public Optional<Application> applicationByObjectId(String objectId) {
+        return objectId == null ? Optional.empty() : applications.values().stream()
+            .filter(a -> a.objectId().equalsIgnoreCase(objectId)).findFirst();
+    }
+
+    /**
+     * Whether a resource (an identifier URI, with or without trailing slash) names an application that has a service
+     * principal here: what Entra ID needs to issue a token for it (else AADSTS500011).
+     */
+    public boolean hasResourcePrincipal(String identifierUri) {
+        String wanted = resourceKey(identifierUri);
+        return applications.values().stream().filter(Application::hasServicePrincipal)
+            .anyMatch(a -> a.identifierUris().stream().anyMatch(u -> resourceKey(u).equals(wanted)));
     }
 
     /**
@@ -86,6 +186,14 @@ public final class Directory {
      * values (40 characters, {@code 8Q~} after a three-character hint) and is returned only here.
      */
     public NewClientSecret addClientSecret(String appId, String description, Instant now, Duration validity) {
+        return addClientSecret(appId, description, now, now.plus(validity));
+    }
+
+    /**
+     * Adds a client secret valid from {@code start} until {@code end} (Graph's {@code addPassword}); the value is
+     * returned only here.
+     */
+    public synchronized NewClientSecret addClientSecret(String appId, String description, Instant start, Instant end) {
         String key = appId.toLowerCase(Locale.ROOT);
         StringBuilder value = new StringBuilder(40);
         for (int i = 0; i < 37; i++) {
@@ -96,12 +204,27 @@ public final class Directory {
         }
         String v = value.substring(0, 40);
         ClientSecret secret = new ClientSecret(UUID.randomUUID().toString(), description, v.substring(0, 3),
-            ClientSecret.sha256(v), now, now.plus(validity));
+            ClientSecret.sha256(v), start, end);
         Application updated = applications.computeIfPresent(key, (k, app) -> app.withSecret(secret));
         if (updated == null) {
             throw new IllegalArgumentException("No application with client id " + appId);
         }
         return new NewClientSecret(updated.appId(), secret, v);
+    }
+
+    /**
+     * Removes a client secret by its key id (Graph's {@code removePassword}).
+     *
+     * @return whether the application had it
+     */
+    public synchronized boolean removeClientSecret(String appId, String keyId) {
+        Application app = application(appId).orElseThrow(() ->
+            new IllegalArgumentException("No application with client id " + appId));
+        if (app.secrets().stream().noneMatch(s -> s.keyId().equalsIgnoreCase(keyId))) {
+            return false;
+        }
+        update(appId, a -> a.withoutSecret(keyId));
+        return true;
     }
 
     /** Adds a certificate credential (its public part) to an application. */
@@ -116,7 +239,7 @@ public final class Directory {
         update(appId, app -> app.withFederatedCredential(credential));
     }
 
-    private void update(String appId, java.util.function.UnaryOperator<Application> change) {
+    private synchronized void update(String appId, java.util.function.UnaryOperator<Application> change) {
         if (applications.computeIfPresent(appId.toLowerCase(Locale.ROOT), (k, app) -> change.apply(app)) == null) {
             throw new IllegalArgumentException("No application with client id " + appId);
         }
@@ -128,18 +251,23 @@ public final class Directory {
     }
 
     /** Adds a principal with known ids. */
-    public void add(ServicePrincipal principal) {
+    public synchronized void add(ServicePrincipal principal) {
         byObjectId.put(principal.objectId().toLowerCase(Locale.ROOT), principal);
         createdOn.putIfAbsent(principal.objectId().toLowerCase(Locale.ROOT), clock.instant());
         byAppId.put(principal.appId().toLowerCase(Locale.ROOT), principal);
     }
 
-    /** Deletes a principal; tokens already issued to it stay valid until they expire, as in Entra ID. */
-    public void delete(String objectId) {
+    /**
+     * Deletes a service principal; tokens already issued to it stay valid until they expire, as in Entra ID. An
+     * application's registration stays (Entra ID deletes the application only with {@link #deleteApplication}): it
+     * has no service principal then, until one is created again.
+     */
+    public synchronized void delete(String objectId) {
         ServicePrincipal removed = byObjectId.remove(objectId.toLowerCase(Locale.ROOT));
         if (removed != null) {
             byAppId.remove(removed.appId().toLowerCase(Locale.ROOT));
-            applications.remove(removed.appId().toLowerCase(Locale.ROOT));
+            applications.computeIfPresent(removed.appId().toLowerCase(Locale.ROOT),
+                (k, app) -> app.withServicePrincipal(null));
             appRoleAssignments.remove(removed.objectId().toLowerCase(Locale.ROOT));
             createdOn.remove(removed.objectId().toLowerCase(Locale.ROOT));
         }

@@ -7,7 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The resource applications known to the tenant: what a token may be requested for. Entra ID matches a v1.0
- * {@code resource} with or without its trailing slash and puts the requested form in {@code aud}.
+ * {@code resource} with or without its trailing slash and puts the requested form in {@code aud}. Besides Azure's own
+ * resources and the identifier URIs registered here, the tenant's application registrations count once they have an
+ * identifier URI and a service principal ({@link #includeApplicationsOf}).
  */
 public final class ResourceApplications {
 
@@ -20,6 +22,7 @@ public final class ResourceApplications {
     public static final String TOKEN_EXCHANGE = "api://AzureADTokenExchange";
 
     private final Set<String> identifiers = ConcurrentHashMap.newKeySet();
+    private volatile Directory directory;
 
     public ResourceApplications() {
         for (String r : new String[] {ARM, ARM_CLASSIC, KEY_VAULT, AZURE_SQL, STORAGE, GRAPH, TOKEN_EXCHANGE}) {
@@ -30,6 +33,14 @@ public final class ResourceApplications {
     /** Registers an application's identifier URI (for example a demo's own API). */
     public void register(String identifierUri) {
         identifiers.add(canonical(identifierUri));
+    }
+
+    /**
+     * Makes the applications of {@code directory} resources too: an application whose identifier URIs name the
+     * requested resource, if it has a service principal in the tenant (without one Entra ID answers AADSTS500011).
+     */
+    public void includeApplicationsOf(Directory tenantDirectory) {
+        this.directory = tenantDirectory;
     }
 
     /**
@@ -44,7 +55,10 @@ public final class ResourceApplications {
         }
         String resource = requested.endsWith("/.default")
             ? requested.substring(0, requested.length() - "/.default".length()) : requested;
-        return identifiers.contains(canonical(resource)) ? Optional.of(resource) : Optional.empty();
+        Directory applications = directory;
+        boolean known = identifiers.contains(canonical(resource))
+            || (applications != null && applications.hasResourcePrincipal(resource));
+        return known ? Optional.of(resource) : Optional.empty();
     }
 
     /** Both forms of an audience (with and without trailing slash), for validators that accept either. */

@@ -120,6 +120,12 @@ public final class TokenEndpoint {
             .orElseThrow(() -> new TokenRequestException(401, "invalid_client", 7000218,
                 "The request body must contain the following parameter: 'client_assertion' or 'client_secret'."));
         AuthenticatedClient client = method.authenticate(application, form);
+        if (client.principal() == null) {
+            // An application registered without its service principal (az ad app create, no az ad sp create yet).
+            throw new TokenRequestException(401, "invalid_client", 7000229, "The client application "
+                + application.appId() + " is missing service principal in the tenant " + tenant.id() + ". See "
+                + "instructions here: https://go.microsoft.com/fwlink/?linkid=2225119");
+        }
         return tokens.issueApplicationToken(client.principal(), resource, client.appidacr());
     }
 

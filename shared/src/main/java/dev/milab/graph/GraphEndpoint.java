@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -44,7 +43,9 @@ import dev.milab.http.LabHttpResponse;
  *       otherwise 403 {@code Authorization_RequestDenied}.</li>
  * </ol>
  * The directory has no users: {@code /users} lists none, and {@code /me} is 400 for the app-only tokens the lab
- * issues, as Graph answers a token with no signed-in user.
+ * issues, as Graph answers a token with no signed-in user. Writes to applications and service principals (what
+ * {@code az ad app create}, {@code az ad sp create} and {@code az ad app credential reset} send) are
+ * {@link GraphWrites}'.
  */
 public final class GraphEndpoint implements LabHttpHandler {
 
@@ -77,11 +78,13 @@ public final class GraphEndpoint implements LabHttpHandler {
     private final Directory directory;
     private final TokenValidator validator;
     private final Clock clock;
+    private final GraphWrites writes;
 
     public GraphEndpoint(Directory directory, TokenValidator validator, Clock clock) {
         this.directory = directory;
         this.validator = validator;
         this.clock = clock;
+        this.writes = new GraphWrites(directory, clock);
     }
 
     /** The audiences Graph accepts. */
@@ -153,6 +156,9 @@ public final class GraphEndpoint implements LabHttpHandler {
         String collection = s[1];
         String id = s.length > 2 ? s[2] : null;
         String method = request.method();
+        if (GraphWrites.serves(collection, method, s.length)) {
+            return writes.handle(request, caller, s);
+        }
         if (s.length > 3) {
             throw unsupportedSegment(s[3]);
         }
@@ -161,9 +167,8 @@ public final class GraphEndpoint implements LabHttpHandler {
                 requireGet(method);
                 authorize(caller, READ_PRINCIPALS);
                 return id == null ? list("servicePrincipals", servicePrincipals(filter(request)).stream()
-                    .map(sp -> GraphObjects.servicePrincipal(sp, directory.tenant(), false)).toList())
-                    : object("servicePrincipals", GraphObjects.servicePrincipal(servicePrincipal(id), directory.tenant(),
-                        false));
+                    .map(this::servicePrincipalJson).toList())
+                    : object("servicePrincipals", servicePrincipalJson(servicePrincipal(id)));
             }
             case "applications" -> {
                 requireGet(method);
@@ -207,12 +212,21 @@ public final class GraphEndpoint implements LabHttpHandler {
 
     private List<ServicePrincipal> servicePrincipals(Predicate<Map<String, Object>> filter) {
         return sorted(directory.all()).stream()
-            .filter(sp -> filter.test(filterFields(sp, null))).toList();
+            .filter(sp -> filter.test(servicePrincipalFields(sp, directory.application(sp.appId()).orElse(null))))
+            .toList();
     }
 
+    private Map<String, Object> servicePrincipalJson(ServicePrincipal sp) {
+        return GraphObjects.servicePrincipal(sp, directory.application(sp.appId()).orElse(null), directory.tenant(),
+            false);
+    }
+
+    /** The tenant's applications, with or without a service principal, in the display name's order. */
     private List<Application> applications(Predicate<Map<String, Object>> filter) {
-        return sorted(directory.all()).stream().map(sp -> directory.application(sp.appId()))
-            .flatMap(Optional::stream).filter(a -> filter.test(filterFields(a.servicePrincipal(), a))).toList();
+        List<Application> all = new ArrayList<>(directory.applications());
+        all.sort(java.util.Comparator.comparing(Application::displayName, String.CASE_INSENSITIVE_ORDER)
+            .thenComparing(Application::objectId));
+        return all.stream().filter(a -> filter.test(applicationFields(a))).toList();
     }
 
     /** The directory in a stable order (Graph's order is its own; the lab's is the display name's). */
@@ -223,14 +237,23 @@ public final class GraphEndpoint implements LabHttpHandler {
         return list;
     }
 
-    /** The properties a {@code $filter} may name, for a service principal or (with {@code app}) an application. */
-    private static Map<String, Object> filterFields(ServicePrincipal sp, Application app) {
+    /** The properties a {@code $filter} may name on a service principal ({@code app} its application, or null). */
+    private static Map<String, Object> servicePrincipalFields(ServicePrincipal sp, Application app) {
         Map<String, Object> f = new LinkedHashMap<>();
-        f.put("id", app == null ? sp.objectId() : app.objectId());
+        f.put("id", sp.objectId());
         f.put("appid", sp.appId());
         f.put("displayname", sp.displayName());
-        f.put("serviceprincipalnames", GraphObjects.servicePrincipalNames(sp));
-        f.put("identifieruris", List.of());
+        f.put("serviceprincipalnames", GraphObjects.servicePrincipalNames(sp, app));
+        return f;
+    }
+
+    /** The properties a {@code $filter} may name on an application. */
+    private static Map<String, Object> applicationFields(Application app) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("id", app.objectId());
+        f.put("appid", app.appId());
+        f.put("displayname", app.displayName());
+        f.put("identifieruris", app.identifierUris());
         return f;
     }
 
@@ -279,9 +302,7 @@ public final class GraphEndpoint implements LabHttpHandler {
     }
 
     private Application application(String objectId) {
-        return directory.all().stream().map(sp -> directory.application(sp.appId())).flatMap(Optional::stream)
-            .filter(a -> a.objectId().equalsIgnoreCase(objectId)).findFirst()
-            .orElseThrow(() -> GraphException.notFound(objectId));
+        return directory.applicationByObjectId(objectId).orElseThrow(() -> GraphException.notFound(objectId));
     }
 
     private LabHttpResponse getByIds(LabHttpRequest request) {
@@ -317,7 +338,7 @@ public final class GraphEndpoint implements LabHttpHandler {
         return list("directoryObjects", found);
     }
 
-    private static void authorize(ValidatedToken caller, Set<String> anyOf) {
+    static void authorize(ValidatedToken caller, Set<String> anyOf) {
         Object roles = caller.claims().get("roles");
         if (!(roles instanceof List<?> list) || list.stream().noneMatch(r -> anyOf.contains(String.valueOf(r)))) {
             throw GraphException.insufficientPrivileges();
@@ -330,12 +351,12 @@ public final class GraphEndpoint implements LabHttpHandler {
         }
     }
 
-    private static GraphException methodNotAllowed() {
+    static GraphException methodNotAllowed() {
         return new GraphException(405, "Request_BadRequest",
             "Specified HTTP method is not allowed for the request target.");
     }
 
-    private static GraphException unsupportedSegment(String segment) {
+    static GraphException unsupportedSegment(String segment) {
         return new GraphException(400, "BadRequest", "Resource not found for the segment '" + segment + "'.");
     }
 
@@ -347,9 +368,14 @@ public final class GraphEndpoint implements LabHttpHandler {
     }
 
     private static LabHttpResponse object(String collection, Map<String, Object> value) {
+        return object(200, collection, value);
+    }
+
+    /** One entity with its {@code @odata.context}: 200 for a read, 201 for a create. */
+    static LabHttpResponse object(int status, String collection, Map<String, Object> value) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("@odata.context", METADATA + collection + "/$entity");
         json.putAll(value);
-        return LabHttpResponse.json(200, Json.write(json));
+        return LabHttpResponse.json(status, Json.write(json));
     }
 }

@@ -35,6 +35,11 @@ final class GraphObjects {
      * resource ({@code isExplicit=True} for a user-assigned identity, as Graph shows it).
      */
     static Map<String, Object> servicePrincipal(ServicePrincipal sp, Tenant tenant, boolean withType) {
+        return servicePrincipal(sp, null, tenant, withType);
+    }
+
+    /** A service principal with its application's names ({@code app} null for a managed identity). */
+    static Map<String, Object> servicePrincipal(ServicePrincipal sp, Application app, Tenant tenant, boolean withType) {
         boolean managed = sp.kind().isManagedIdentity();
         Map<String, Object> json = new LinkedHashMap<>();
         if (withType) {
@@ -46,7 +51,7 @@ final class GraphObjects {
         json.put("alternativeNames", managed ? List.of("isExplicit="
             + (sp.kind() == ServicePrincipal.Kind.USER_ASSIGNED_MANAGED_IDENTITY ? "True" : "False"),
             sp.resourceId()) : List.of());
-        json.put("appDisplayName", managed ? null : sp.displayName());
+        json.put("appDisplayName", managed ? null : app != null ? app.displayName() : sp.displayName());
         json.put("appDescription", null);
         json.put("appId", sp.appId());
         json.put("applicationTemplateId", null);
@@ -61,7 +66,7 @@ final class GraphObjects {
         json.put("notificationEmailAddresses", List.of());
         json.put("preferredSingleSignOnMode", null);
         json.put("replyUrls", List.of());
-        json.put("servicePrincipalNames", servicePrincipalNames(sp));
+        json.put("servicePrincipalNames", servicePrincipalNames(sp, app));
         json.put("servicePrincipalType", managed ? "ManagedIdentity" : "Application");
         json.put("signInAudience", managed ? null : "AzureADMyOrg");
         json.put("tags", List.of());
@@ -73,9 +78,15 @@ final class GraphObjects {
         return json;
     }
 
-    static List<String> servicePrincipalNames(ServicePrincipal sp) {
+    /** An application's principal is named by its client id and its application's identifier URIs. */
+    static List<String> servicePrincipalNames(ServicePrincipal sp, Application app) {
         if (!sp.kind().isManagedIdentity()) {
-            return List.of(sp.appId());
+            List<String> names = new ArrayList<>();
+            names.add(sp.appId());
+            if (app != null) {
+                names.addAll(app.identifierUris());
+            }
+            return names;
         }
         return List.of(sp.appId(), "https://identity.azure.net/" + identityName(sp.resourceId()));
     }
@@ -99,7 +110,7 @@ final class GraphObjects {
         json.put("appId", app.appId());
         json.put("displayName", app.displayName());
         json.put("description", null);
-        json.put("identifierUris", List.of());
+        json.put("identifierUris", app.identifierUris());
         json.put("publisherDomain", tenant.domain());
         json.put("signInAudience", "AzureADMyOrg");
         json.put("tags", List.of());
@@ -107,26 +118,18 @@ final class GraphObjects {
         json.put("requiredResourceAccess", List.of());
         List<Object> passwords = new ArrayList<>();
         for (ClientSecret s : app.secrets()) {
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("customKeyIdentifier", null);
-            p.put("displayName", s.description());
-            p.put("endDateTime", s.endDateTime().toString());
-            p.put("hint", s.hint());
-            p.put("keyId", s.keyId());
-            p.put("secretText", null);
-            p.put("startDateTime", s.startDateTime().toString());
-            passwords.add(p);
+            passwords.add(passwordCredential(s, null));
         }
         json.put("passwordCredentials", passwords);
         List<Object> keys = new ArrayList<>();
         for (ClientCertificate c : app.certificates()) {
             Map<String, Object> k = new LinkedHashMap<>();
             k.put("customKeyIdentifier", c.thumbprint());
-            k.put("displayName", c.certificate().getSubjectX500Principal().getName());
+            k.put("displayName", c.displayName());
             k.put("endDateTime", c.endDateTime().toString());
+            // Graph returns the key only to $select=keyCredentials on one object; otherwise null.
             k.put("key", null);
-            k.put("keyId", java.util.UUID.nameUUIDFromBytes(c.thumbprint().getBytes(StandardCharsets.UTF_8))
-                .toString());
+            k.put("keyId", c.keyId());
             k.put("startDateTime", c.startDateTime().toString());
             k.put("type", "AsymmetricX509Cert");
             k.put("usage", "Verify");
@@ -134,5 +137,21 @@ final class GraphObjects {
         }
         json.put("keyCredentials", keys);
         return json;
+    }
+
+    /**
+     * A password credential ("passwordCredential resource type"): its value ({@code secretText}) only in the answer
+     * to {@code addPassword}, else null; {@code hint} is its first three characters.
+     */
+    static Map<String, Object> passwordCredential(ClientSecret secret, String secretText) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("customKeyIdentifier", null);
+        p.put("displayName", secret.description());
+        p.put("endDateTime", secret.endDateTime().toString());
+        p.put("hint", secret.hint());
+        p.put("keyId", secret.keyId());
+        p.put("secretText", secretText);
+        p.put("startDateTime", secret.startDateTime().toString());
+        return p;
     }
 }

@@ -140,6 +140,8 @@ public final class Lab implements AutoCloseable {
         this.tenant = new Tenant(b.tenantId, "milab.onmicrosoft.com");
         this.subscriptionId = b.subscriptionId;
         this.directory = new Directory(tenant, clock, settings::principalReplicationDelay);
+        // An API registered through Graph (identifier URI and service principal) is a resource tokens can be for.
+        resourceApplications.includeApplicationsOf(directory);
         this.signingKeys = new SigningKeys(clock, settings::keyPrepublishPeriod, settings::retiredKeyRetention);
         this.tokens = new TokenService(tenant, signingKeys, clock, settings::managedIdentityTokenLifetime,
             settings::applicationTokenLifetime);

@@ -15,6 +15,7 @@ import dev.milab.arm.ResourceIds;
 import dev.milab.arm.UserAssignedIdentity;
 import dev.milab.arm.VirtualMachine;
 import dev.milab.entra.ServicePrincipal;
+import dev.milab.graph.GraphEndpoint;
 import dev.milab.http.LabHttpServer;
 import dev.milab.routing.TunnelProxy;
 import dev.milab.sql.DatabaseRole;
@@ -232,6 +233,9 @@ public final class LabServer {
             lab.directory().byObjectId(admin.objectId()).orElseThrow().displayName(), admin.objectId(),
             admin.tenantId(), "Application", false));
         lab.createKeyVault("kv1");
+        // The learner may register applications, as a tenant's users may by default: az ad app create, az ad sp
+        // create-for-rbac and az ad app credential reset need Graph's Application.ReadWrite.All.
+        lab.directory().grantAppRole(admin.objectId(), GraphEndpoint.RESOURCE, GraphEndpoint.APPLICATION_READ_WRITE_ALL);
     }
 
     /**
