@@ -26,7 +26,8 @@ import dev.milab.sql.SqlDatabase;
  *
  * <p>Default scenario: one tenant and subscription, resource group {@code rg-lab}, VMs {@code vm1}..{@code vm5}
  * ({@code vm1} with its system-assigned identity on), Azure SQL server {@code sql1} with database {@code db1}, and key
- * vault {@code kv1} (Azure RBAC). Nobody is granted anything: granting is what the demos teach.
+ * vault {@code kv1} (Azure RBAC). The learner (the directory's user) and the admin principal own the subscription;
+ * nobody else is granted anything: granting is what the demos teach.
  *
  * <p>Options ({@code --help} prints them): {@code --gateway-port N} (default 47443), {@code --imds-port-base N}
  * (default 47000; VM n listens on N+n, so vm1 is 47001), {@code --sql-port N} (default 47433), {@code --proxy-port N}
@@ -193,6 +194,9 @@ public final class LabServer {
             options.sqlUsers().forEach(name -> addDatabaseUser(lab, name));
             LabHttpServer server = LabHttpServer.start(options.controlPort(), null, "lab-control",
                 new LabControlEndpoint(control), null);
+            // Device codes are approved here: what az login --use-device-code tells the learner to do.
+            String deviceCodes = server.baseUri() + "/lab/device-codes";
+            lab.deviceCodes().approveAt(deviceCodes, code -> "curl -X POST " + deviceCodes + "/" + code + "/approve");
             URI console = lab.startConsole(options.consolePort()).address();
             return new Running(lab, server, console);
         } catch (RuntimeException e) {
@@ -232,6 +236,11 @@ public final class LabServer {
             lab.directory().byObjectId(admin.objectId()).orElseThrow().displayName(), admin.objectId(),
             admin.tenantId(), "Application", false));
         lab.createKeyVault("kv1");
+        // The learner owns the lab's subscription, as the person whose subscription it is.
+        lab.resources().createRoleAssignment(new dev.milab.arm.RoleAssignment(java.util.UUID.randomUUID().toString(),
+            ResourceIds.subscription(lab.subscriptionId()), dev.milab.arm.BuiltInRoles.OWNER.name(),
+            lab.learner().objectId(), "User", "The lab's learner", lab.clock().instant().minus(java.time.Duration.ofDays(1)),
+            lab.admin().objectId()));
     }
 
     /**
@@ -311,6 +320,8 @@ public final class LabServer {
         out.printf(row, "Console:", console + "  the lab's resources, identities and every hop, live (read-only)");
         out.printf(row, "Admin (Owner):", writeAdminEnvironment(lab) + "  (AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, "
             + "AZURE_TENANT_ID for DefaultAzureCredential)");
+        out.printf(row, "Learner:", lab.learner().userPrincipalName() + " (Owner)  az login --use-device-code, then "
+            + "curl -X POST " + control + "/device-codes/<code>/approve");
         out.printf(row, "Trust (PEM):", lab.trustFiles().caPem());
         out.printf(row, "Trust (PKCS12):", lab.trustFiles().trustStore() + " (password "
             + lab.trustFiles().trustStorePassword() + ")");
