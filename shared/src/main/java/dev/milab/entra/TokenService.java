@@ -94,16 +94,10 @@ public final class TokenService {
     private IssuedToken issueV1(ServicePrincipal principal, String resource, Duration lifetime, String appidacr,
                                 String managedIdentityResourceId) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        // Entra ID back-dates nbf and iat by five minutes to absorb clock skew.
-        Instant notBefore = now.minus(Duration.ofMinutes(5));
+        Instant notBefore = notBefore(now);
         Instant expiresOn = now.plus(lifetime);
         SigningKey key = keys.current();
-        Map<String, Object> claims = new LinkedHashMap<>();
-        claims.put("aud", resource);
-        claims.put("iss", tenant.v1Issuer());
-        claims.put("iat", notBefore.getEpochSecond());
-        claims.put("nbf", notBefore.getEpochSecond());
-        claims.put("exp", expiresOn.getEpochSecond());
+        Map<String, Object> claims = timedClaims(resource, tenant.v1Issuer(), notBefore, expiresOn);
         claims.put("aio", opaque(48));
         claims.put("appid", principal.appId());
         claims.put("appidacr", appidacr);
@@ -138,15 +132,10 @@ public final class TokenService {
     public IssuedUserToken issueUserToken(User user, String clientId, String resource, String scopes,
                                           Duration lifetime) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        Instant notBefore = now.minus(Duration.ofMinutes(5));
+        Instant notBefore = notBefore(now);
         Instant expiresOn = now.plus(lifetime);
         SigningKey key = keys.current();
-        Map<String, Object> claims = new LinkedHashMap<>();
-        claims.put("aud", resource);
-        claims.put("iss", tenant.v1Issuer());
-        claims.put("iat", notBefore.getEpochSecond());
-        claims.put("nbf", notBefore.getEpochSecond());
-        claims.put("exp", expiresOn.getEpochSecond());
+        Map<String, Object> claims = timedClaims(resource, tenant.v1Issuer(), notBefore, expiresOn);
         claims.put("acr", "1");
         claims.put("aio", opaque(48));
         claims.put("appid", clientId);
@@ -174,14 +163,9 @@ public final class TokenService {
      */
     public String issueIdToken(User user, String clientId) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        Instant notBefore = now.minus(Duration.ofMinutes(5));
         SigningKey key = keys.current();
-        Map<String, Object> claims = new LinkedHashMap<>();
-        claims.put("aud", clientId);
-        claims.put("iss", tenant.v2Issuer());
-        claims.put("iat", notBefore.getEpochSecond());
-        claims.put("nbf", notBefore.getEpochSecond());
-        claims.put("exp", now.plus(Duration.ofHours(1)).getEpochSecond());
+        Map<String, Object> claims = timedClaims(clientId, tenant.v2Issuer(), notBefore(now),
+            now.plus(Duration.ofHours(1)));
         claims.put("name", user.displayName());
         claims.put("oid", user.objectId());
         claims.put("preferred_username", user.userPrincipalName());
@@ -191,6 +175,23 @@ public final class TokenService {
         claims.put("uti", opaque(16));
         claims.put("ver", "2.0");
         return JsonWebToken.sign(claims, key.kid(), key.keyPair().getPrivate());
+    }
+
+    /** Entra ID back-dates nbf and iat by five minutes to absorb clock skew. */
+    private static Instant notBefore(Instant now) {
+        return now.minus(Duration.ofMinutes(5));
+    }
+
+    /** The claims every token starts with: audience, issuer and times. */
+    private static Map<String, Object> timedClaims(String audience, String issuer, Instant notBefore,
+                                                   Instant expiresOn) {
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("aud", audience);
+        claims.put("iss", issuer);
+        claims.put("iat", notBefore.getEpochSecond());
+        claims.put("nbf", notBefore.getEpochSecond());
+        claims.put("exp", expiresOn.getEpochSecond());
+        return claims;
     }
 
     /** {@code sub} for a user: the same for one user and one client, different for another client (pairwise). */

@@ -3,17 +3,12 @@ package dev.milab.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +20,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.milab.arm.BuiltInRoles;
-import dev.milab.http.Json;
 import dev.milab.trace.Hop;
 
 /**
@@ -39,12 +33,13 @@ class AzureCliIT {
 
     private static Lab lab;
     private static Map<String, String> env;
+    private static AzureCli cli;
     private static String identityClientId;
     private static String identityPrincipalId;
 
     @BeforeAll
     static void startTheStandaloneLabAndSignIn() throws Exception {
-        assumeTrue(onPath("az"), "the Azure CLI (az) is not installed (apt-get install azure-cli)");
+        assumeTrue(AzureCli.isInstalled(), "the Azure CLI (az) is not installed (apt-get install azure-cli)");
         Path state = Files.createDirectories(Path.of("target", "azure-cli-lab-" + UUID.randomUUID()));
         lab = Lab.builder().stateDirectory(state.toAbsolutePath()).start();
         LabServer.seedDefaultScenario(lab);
@@ -53,8 +48,9 @@ class AzureCliIT {
         env.put("AZURE_CONFIG_DIR", state.resolve("azure-cli").toAbsolutePath().toString());
         env.put("AZURE_CORE_COLLECT_TELEMETRY", "false");
         env.put("AZURE_CORE_NO_COLOR", "true");
+        cli = new AzureCli(env);
         AdminPrincipal admin = lab.admin();
-        Result login = az("login", "--service-principal", "-u", admin.clientId(), "-p", admin.clientSecret(),
+        AzureCli.Result login = az("login", "--service-principal", "-u", admin.clientId(), "-p", admin.clientSecret(),
             "--tenant", admin.tenantId(), "-o", "none");
         assertThat(login.exitCode()).as(login.text()).isZero();
     }
@@ -120,7 +116,7 @@ class AzureCliIT {
         assertThat(lab.trace().since(before)).filteredOn(h -> h.to().equals("Microsoft Graph"))
             .extracting(Hop::request, Hop::outcome)
             .contains(org.assertj.core.groups.Tuple.tuple("GET /v1.0/servicePrincipals", "200"));
-        Result me = az("ad", "signed-in-user", "show");
+        AzureCli.Result me = az("ad", "signed-in-user", "show");
         assertThat(me.exitCode()).isNotZero();
         assertThat(me.text()).contains("/me request is only valid with delegated authentication flow.");
     }
@@ -131,7 +127,7 @@ class AzureCliIT {
         String scope = lab.defaultResourceGroupId();
         String url = "https://management.azure.com" + scope + "/providers/Microsoft.Authorization/roleAssignments/";
         String role = BuiltInRoles.READER.idAt(lab.subscriptionId());
-        Result refused = az("rest", "--method", "put", "--url", url + UUID.randomUUID() + "?api-version=2022-04-01",
+        AzureCli.Result refused = az("rest", "--method", "put", "--url", url + UUID.randomUUID() + "?api-version=2022-04-01",
             "--body", "{\"properties\":{\"roleDefinitionId\":\"" + role + "\",\"principalId\":\"" + identityPrincipalId
                 + "\"}}");
         assertThat(refused.exitCode()).isNotZero();
@@ -151,62 +147,20 @@ class AzureCliIT {
     @Test
     @Order(6)
     void nothingLeavesTheMachine() {
-        Result elsewhere = az("rest", "--method", "get", "--url", "https://example.org/");
+        AzureCli.Result elsewhere = az("rest", "--method", "get", "--url", "https://example.org/");
         assertThat(elsewhere.exitCode()).isNotZero();
         assertThat(elsewhere.text()).containsIgnoringCase("proxy");
     }
 
-    // --- running az --------------------------------------------------------------------------------------------
-
-    record Result(int exitCode, String stdout, String stderr) {
-        String text() {
-            return stdout + stderr;
-        }
+    private static AzureCli.Result az(String... args) {
+        return cli.run(args);
     }
 
-    private static Result az(String... args) {
-        List<String> command = new ArrayList<>();
-        command.add("az");
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().keySet().removeIf(k -> k.startsWith("AZURE_") || k.toLowerCase().endsWith("_proxy"));
-        pb.environment().putAll(env);
-        try {
-            Process p = pb.start();
-            p.getOutputStream().close();
-            var out = p.getInputStream().readAllBytes();
-            var err = p.getErrorStream().readAllBytes();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("az " + String.join(" ", args) + " did not finish in 60 s");
-            }
-            return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8),
-                new String(err, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+    private static JsonNode json(AzureCli.Result r) {
+        return AzureCli.json(r);
     }
 
-    private static JsonNode json(Result r) {
-        assertThat(r.exitCode()).as(r.text()).isZero();
-        try {
-            return Json.read(r.stdout());
-        } catch (IOException e) {
-            throw new AssertionError("not JSON: " + r.text(), e);
-        }
-    }
-
-    private static List<String> text(Result r) {
-        assertThat(r.exitCode()).as(r.text()).isZero();
-        return r.stdout().lines().filter(l -> !l.isBlank()).toList();
-    }
-
-    private static boolean onPath(String program) {
-        String path = System.getenv("PATH");
-        return path != null && java.util.Arrays.stream(path.split(File.pathSeparator))
-            .anyMatch(d -> Files.isExecutable(Path.of(d, program)));
+    private static List<String> text(AzureCli.Result r) {
+        return AzureCli.text(r);
     }
 }

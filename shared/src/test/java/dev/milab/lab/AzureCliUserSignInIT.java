@@ -3,19 +3,15 @@ package dev.milab.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
-import java.io.IOException;
 import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,11 +48,12 @@ class AzureCliUserSignInIT {
     private static Lab lab;
     private static Path state;
     private static Map<String, String> env;
+    private static AzureCli cli;
     private static String printed;
 
     @BeforeAll
     static void startTheStandaloneLabAndSignInWithADeviceCode() throws Exception {
-        assumeTrue(onPath("az"), "the Azure CLI (az) is not installed (apt-get install azure-cli)");
+        assumeTrue(AzureCli.isInstalled(), "the Azure CLI (az) is not installed (apt-get install azure-cli)");
         state = Files.createDirectories(Path.of("target", "azure-cli-user-" + UUID.randomUUID())).toAbsolutePath();
         running = LabServer.start(LabServerBannerTest.freePorts(state));
         lab = running.lab();
@@ -64,6 +61,7 @@ class AzureCliUserSignInIT {
         env.put("AZURE_CONFIG_DIR", state.resolve("azure-cli").toString());
         env.put("AZURE_CORE_COLLECT_TELEMETRY", "false");
         env.put("AZURE_CORE_NO_COLOR", "true");
+        cli = new AzureCli(env);
         printed = signInWithADeviceCode("login", "--use-device-code", "-o", "none");
     }
 
@@ -147,7 +145,7 @@ class AzureCliUserSignInIT {
     /** Runs {@code az login ... --use-device-code}, approves its code on the control endpoint; what az printed. */
     private static String signInWithADeviceCode(String... args) throws Exception {
         Path err = Files.createTempFile(state, "az-login", ".err");
-        ProcessBuilder pb = command(args).redirectErrorStream(false)
+        ProcessBuilder pb = cli.command(args).redirectErrorStream(false)
             .redirectOutput(state.resolve("az-login.out").toFile()).redirectError(err.toFile());
         Process login = pb.start();
         login.getOutputStream().close();
@@ -184,61 +182,15 @@ class AzureCliUserSignInIT {
             .build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    // --- running az --------------------------------------------------------------------------------------------
-
-    record Result(int exitCode, String stdout, String stderr) {
-        String text() {
-            return stdout + stderr;
-        }
+    private static AzureCli.Result az(String... args) {
+        return cli.run(args);
     }
 
-    private static ProcessBuilder command(String... args) {
-        List<String> command = new ArrayList<>();
-        command.add("az");
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().keySet().removeIf(k -> k.startsWith("AZURE_") || k.toLowerCase().endsWith("_proxy"));
-        pb.environment().putAll(env);
-        return pb;
+    private static JsonNode json(AzureCli.Result r) {
+        return AzureCli.json(r);
     }
 
-    private static Result az(String... args) {
-        try {
-            Process p = command(args).start();
-            p.getOutputStream().close();
-            var out = p.getInputStream().readAllBytes();
-            var err = p.getErrorStream().readAllBytes();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("az " + String.join(" ", args) + " did not finish in 60 s");
-            }
-            return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8),
-                new String(err, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
-    private static JsonNode json(Result r) {
-        assertThat(r.exitCode()).as(r.text()).isZero();
-        try {
-            return Json.read(r.stdout());
-        } catch (IOException e) {
-            throw new AssertionError("not JSON: " + r.text(), e);
-        }
-    }
-
-    private static List<String> text(Result r) {
-        assertThat(r.exitCode()).as(r.text()).isZero();
-        return r.stdout().lines().filter(l -> !l.isBlank()).toList();
-    }
-
-    private static boolean onPath(String program) {
-        String path = System.getenv("PATH");
-        return path != null && java.util.Arrays.stream(path.split(File.pathSeparator))
-            .anyMatch(d -> Files.isExecutable(Path.of(d, program)));
+    private static List<String> text(AzureCli.Result r) {
+        return AzureCli.text(r);
     }
 }
