@@ -207,7 +207,7 @@ final class AuthorizationApi {
             + "/providers/Microsoft.Authorization/roleDefinitions/" + a.roleDefinitionName());
         properties.put("principalId", a.principalId());
         // The principal of an orphaned assignment is gone: the portal shows "Identity not found".
-        properties.put("principalType", graph.directory().byObjectId(a.principalId()).isPresent()
+        properties.put("principalType", graph.directory().principalExists(a.principalId())
             ? a.principalType() : "Unknown");
         properties.put("scope", a.scope());
         properties.put("condition", null);

@@ -761,7 +761,7 @@ public final class ResourceGraph {
      * replicated yet ({@link Directory#isReplicated}).
      */
     public synchronized RoleAssignment createRoleAssignment(RoleAssignment requested, boolean principalTypeStated) {
-        if (directory.byObjectId(requested.principalId()).isEmpty()
+        if (!directory.principalExists(requested.principalId())
             || (!principalTypeStated && !directory.isReplicated(requested.principalId()))) {
             throw new ArmException(400, "PrincipalNotFound", "Principal " + requested.principalId().replace("-", "")
                 + " does not exist in the directory " + tenantId() + ". Check that you have the correct principal ID. "

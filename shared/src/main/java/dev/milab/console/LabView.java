@@ -122,7 +122,7 @@ final class LabView {
         v.put("objectId", user.objectId());
         // An Entra user whose object is gone from the directory: the orphan a deleted VM leaves in the database.
         v.put("orphan", user.kind() == DatabaseUser.Kind.EXTERNAL && user.objectId() != null
-            && lab.directory().byObjectId(user.objectId()).isEmpty());
+            && !lab.directory().principalExists(user.objectId()));
         v.put("roles", user.roles().stream().map(DatabaseRole::sqlName).sorted().toList());
         return v;
     }
@@ -138,13 +138,13 @@ final class LabView {
 
     private Map<String, Object> roleAssignment(RoleAssignment a) {
         Map<String, Object> v = new LinkedHashMap<>();
-        Optional<ServicePrincipal> principal = lab.directory().byObjectId(a.principalId());
+        Optional<String> principal = lab.directory().principalName(a.principalId());
         v.put("name", a.name());
         v.put("role", BuiltInRoles.byId(a.roleDefinitionName()).map(RoleDefinition::roleName)
             .orElse(a.roleDefinitionName()));
         v.put("scope", a.scope());
         v.put("principalId", a.principalId());
-        v.put("principal", principal.map(ServicePrincipal::displayName).orElse(IDENTITY_NOT_FOUND));
+        v.put("principal", principal.orElse(IDENTITY_NOT_FOUND));
         // Resource Manager lists an assignment whose principal is gone with principalType Unknown.
         v.put("principalType", principal.isPresent() ? a.principalType() : "Unknown");
         v.put("orphan", principal.isEmpty());

@@ -12,10 +12,10 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The tenant's directory: service principals and application registrations. Managed identities are created and
- * deleted here by the resource graph (a system-assigned one with its VM); applications by the lab's seeding (an
- * application with its service principal at once) or through Microsoft Graph (the application, then its service
- * principal, as Entra ID makes them).
+ * The tenant's directory: service principals, users and application registrations. Managed identities are
+ * created and deleted here by the resource graph (a system-assigned one with its VM); applications by the lab's
+ * seeding (an application with its service principal at once) or through Microsoft Graph (the application,
+ * then its service principal, as Entra ID makes them); users by the lab's seeding.
  *
  * <p>Reads take no lock. Writes are serialized, and {@link #change} runs a check-then-write of several steps as
  * one, so that a refused request leaves nothing half done.
@@ -26,6 +26,7 @@ public final class Directory {
     private final Map<String, ServicePrincipal> byObjectId = new ConcurrentHashMap<>();
     private final Map<String, ServicePrincipal> byAppId = new ConcurrentHashMap<>();
     private final Map<String, Application> applications = new ConcurrentHashMap<>();
+    private final Map<String, User> users = new ConcurrentHashMap<>();
     /** Application permissions (app role assignments): principal object id to "resource roleValue" pairs. */
     private final Map<String, java.util.Set<String>> appRoleAssignments = new ConcurrentHashMap<>();
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -57,7 +58,7 @@ public final class Directory {
      */
     public boolean isReplicated(String objectId) {
         Instant created = createdOn.get(objectId.toLowerCase(Locale.ROOT));
-        return created != null && byObjectId.containsKey(objectId.toLowerCase(Locale.ROOT))
+        return created != null && principalExists(objectId)
             && !clock.instant().isBefore(created.plus(replicationDelay.get()));
     }
 
@@ -258,11 +259,14 @@ public final class Directory {
     }
 
     /**
-     * Deletes a service principal; tokens already issued to it stay valid until they expire, as in Entra ID. An
-     * application's registration stays (Entra ID deletes the application only with {@link #deleteApplication}): it
-     * has no service principal then, until one is created again.
+     * Deletes a principal (a service principal or a user); tokens already issued to it stay valid until they
+     * expire, as in Entra ID. An application's registration stays (Entra ID deletes the application only with
+     * {@link #deleteApplication}): it has no service principal then, until one is created again.
      */
     public synchronized void delete(String objectId) {
+        if (users.remove(objectId.toLowerCase(Locale.ROOT)) != null) {
+            createdOn.remove(objectId.toLowerCase(Locale.ROOT));
+        }
         ServicePrincipal removed = byObjectId.remove(objectId.toLowerCase(Locale.ROOT));
         if (removed != null) {
             byAppId.remove(removed.appId().toLowerCase(Locale.ROOT));
@@ -306,6 +310,56 @@ public final class Directory {
     private static String resourceKey(String resource) {
         String r = resource.toLowerCase(Locale.ROOT);
         return r.endsWith("/") ? r.substring(0, r.length() - 1) : r;
+    }
+
+    /**
+     * Creates a user {@code alias@<the tenant's initial domain>} with a new object id. The lab's users have no
+     * password: they sign in by approving a device code on the lab.
+     */
+    public User createUser(String alias, String displayName, String givenName, String surname) {
+        if (!alias.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+            throw new IllegalArgumentException("Not a user name: " + alias);
+        }
+        String upn = alias + "@" + tenant.domain();
+        if (user(upn).isPresent()) {
+            throw new IllegalArgumentException("A user " + upn + " exists already");
+        }
+        User user = new User(UUID.randomUUID().toString(), upn, displayName, givenName, surname);
+        users.put(user.objectId(), user);
+        createdOn.putIfAbsent(user.objectId(), clock.instant());
+        return user;
+    }
+
+    /** A user by object id or user principal name (ignoring case, as Entra ID compares both). */
+    public Optional<User> user(String objectIdOrUpn) {
+        if (objectIdOrUpn == null) {
+            return Optional.empty();
+        }
+        String key = objectIdOrUpn.toLowerCase(Locale.ROOT);
+        User byId = users.get(key);
+        return byId != null ? Optional.of(byId)
+            : users.values().stream().filter(u -> u.userPrincipalName().equalsIgnoreCase(key)).findFirst();
+    }
+
+    /** Every user, by user principal name. */
+    public List<User> users() {
+        return users.values().stream().sorted(java.util.Comparator.comparing(User::userPrincipalName,
+            String.CASE_INSENSITIVE_ORDER)).toList();
+    }
+
+    /** Whether {@code objectId} is a principal of this directory: a service principal or a user. */
+    public boolean principalExists(String objectId) {
+        return objectId != null && (byObjectId.containsKey(objectId.toLowerCase(Locale.ROOT))
+            || users.containsKey(objectId.toLowerCase(Locale.ROOT)));
+    }
+
+    /** The display name of the service principal or user {@code objectId}, if it exists. */
+    public Optional<String> principalName(String objectId) {
+        if (objectId == null) {
+            return Optional.empty();
+        }
+        return byObjectId(objectId).map(ServicePrincipal::displayName)
+            .or(() -> Optional.ofNullable(users.get(objectId.toLowerCase(Locale.ROOT))).map(User::displayName));
     }
 
     public Collection<ServicePrincipal> all() {

@@ -52,6 +52,9 @@ public final class EntraEndpoint implements LabHttpHandler {
         if (tokenEndpoint != null && (v2Token || rest.equals("oauth2/token"))) {
             return tokenEndpoint.handle(request, v2Token);
         }
+        if (tokenEndpoint != null && rest.equals("oauth2/v2.0/devicecode")) {
+            return tokenEndpoint.handleDeviceAuthorization(request);
+        }
         if (!"GET".equals(request.method())) {
             return LabHttpResponse.json(405, error("invalid_request",
                 "AADSTS900561: The endpoint only accepts GET requests. Received a " + request.method() + " request."));

@@ -21,7 +21,8 @@ import dev.milab.http.LabHttpResponse;
  * Entra ID's token endpoint for confidential clients: {@code POST /{tenant}/oauth2/v2.0/token} ({@code scope}) and
  * the v1.0 {@code POST /{tenant}/oauth2/token} ({@code resource}), grant {@code client_credentials} (Microsoft
  * Learn, "Microsoft identity platform and the OAuth 2.0 client credentials flow"). How the client proves itself is a
- * list of {@link ClientAuthentication}s; the lab starts with the client secret.
+ * list of {@link ClientAuthentication}s; the lab starts with the client secret. A user's public client signs in
+ * through {@link UserGrants} (device code, refresh token), on the v2.0 endpoints.
  */
 public final class TokenEndpoint {
 
@@ -36,6 +37,7 @@ public final class TokenEndpoint {
     private final List<ClientAuthentication> authentications = new CopyOnWriteArrayList<>();
     private final ClientAssertionAuthentication assertions;
     private final Function<String, Optional<FederatedClient>> managedIdentityClients;
+    private final UserGrants userGrants;
 
     /**
      * A user-assigned managed identity that can be a client at the token endpoint through its federated identity
@@ -58,6 +60,7 @@ public final class TokenEndpoint {
         this.clock = clock;
         this.assertions = new ClientAssertionAuthentication(tenant, clock, issuers);
         this.managedIdentityClients = managedIdentityClients;
+        this.userGrants = new UserGrants(tenant, directory, tokens, resources, clock);
         authentications.add(new ClientSecretAuthentication(clock));
         authentications.add(assertions);
     }
@@ -67,23 +70,58 @@ public final class TokenEndpoint {
         authentications.add(authentication);
     }
 
+    /** The grants that sign users in (device code, refresh token), with their device codes. */
+    public UserGrants userGrants() {
+        return userGrants;
+    }
+
+    /** Answers a device authorization request ({@code POST /{tenant}/oauth2/v2.0/devicecode}). */
+    public LabHttpResponse handleDeviceAuthorization(LabHttpRequest request) {
+        if (!"POST".equals(request.method())) {
+            return error(onlyPost(request));
+        }
+        try {
+            return LabHttpResponse.json(200, Json.write(userGrants.deviceAuthorization(form(request))));
+        } catch (TokenRequestException e) {
+            return error(e);
+        } catch (IllegalArgumentException e) {
+            return error(notAForm());
+        }
+    }
+
     /** Answers a token request; {@code v2} for the {@code /oauth2/v2.0/token} path. */
     public LabHttpResponse handle(LabHttpRequest request, boolean v2) {
         if (!"POST".equals(request.method())) {
-            return error(new TokenRequestException(405, "invalid_request", 900561,
-                "The endpoint only accepts POST requests. Received a " + request.method() + " request."));
+            return error(onlyPost(request));
         }
         try {
-            Map<String, String> form = new LinkedHashMap<>();
-            LabHttpRequest.parseForm(request.bodyAsString()).forEach((k, v) -> form.putIfAbsent(k, v.get(0)));
+            Map<String, String> form = form(request);
+            if (v2 && UserGrants.isUserGrant(form.get("grant_type"))) {
+                return LabHttpResponse.json(200, Json.write(userGrants.redeem(form)));
+            }
             IssuedToken token = issue(form, v2);
             return LabHttpResponse.json(200, Json.write(success(token, v2)));
         } catch (TokenRequestException e) {
             return error(e);
         } catch (IllegalArgumentException e) {
-            return error(new TokenRequestException(400, "invalid_request", 900144,
-                "The request body is not valid form-urlencoded content."));
+            return error(notAForm());
         }
+    }
+
+    private static Map<String, String> form(LabHttpRequest request) {
+        Map<String, String> form = new LinkedHashMap<>();
+        LabHttpRequest.parseForm(request.bodyAsString()).forEach((k, v) -> form.putIfAbsent(k, v.get(0)));
+        return form;
+    }
+
+    private static TokenRequestException onlyPost(LabHttpRequest request) {
+        return new TokenRequestException(405, "invalid_request", 900561,
+            "The endpoint only accepts POST requests. Received a " + request.method() + " request.");
+    }
+
+    private static TokenRequestException notAForm() {
+        return new TokenRequestException(400, "invalid_request", 900144,
+            "The request body is not valid form-urlencoded content.");
     }
 
     /** The grant itself, without HTTP: checks the request and issues the token. */
@@ -112,13 +150,9 @@ public final class TokenEndpoint {
             }
         }
         Application application = registered.orElseThrow(() ->
-            new TokenRequestException(400, "unauthorized_client", 700016, "Application with identifier '" + clientId
-                + "' was not found in the directory '" + tenant.domain() + "'. This can happen if the application has "
-                + "not been installed by the administrator of the tenant or consented to by any user in the tenant. You "
-                + "may have sent your authentication request to the wrong tenant."));
+            TokenRequestException.applicationNotFound(clientId, tenant));
         ClientAuthentication method = authentications.stream().filter(a -> a.appliesTo(form)).findFirst()
-            .orElseThrow(() -> new TokenRequestException(401, "invalid_client", 7000218,
-                "The request body must contain the following parameter: 'client_assertion' or 'client_secret'."));
+            .orElseThrow(TokenRequestException::noClientCredential);
         AuthenticatedClient client = method.authenticate(application, form);
         if (client.principal() == null) {
             // An application registered without its service principal (az ad app create, no az ad sp create yet).
@@ -152,11 +186,8 @@ public final class TokenEndpoint {
             }
         }
         String asked = requested;
-        return resources.resolve(requested).orElseThrow(() -> new TokenRequestException(400, "invalid_resource",
-            500011, "The resource principal named " + stripDefault(asked) + " was not found in the tenant named "
-                + tenant.domain() + ". This can happen if the application has not been installed by the administrator"
-                + " of the tenant or consented to by any user in the tenant. You might have sent your authentication "
-                + "request to the wrong tenant."));
+        return resources.resolve(requested).orElseThrow(() ->
+            TokenRequestException.resourceNotFound(stripDefault(asked), tenant));
     }
 
     private static String stripDefault(String scope) {

@@ -36,4 +36,26 @@ public final class TokenRequestException extends Exception {
         return new TokenRequestException(400, "invalid_request", 900144,
             "The request body must contain the following parameter: '" + name + "'.");
     }
+
+    /** AADSTS700016: the client id names no application the tenant knows. */
+    public static TokenRequestException applicationNotFound(String clientId, Tenant tenant) {
+        return new TokenRequestException(400, "unauthorized_client", 700016, "Application with identifier '"
+            + clientId + "' was not found in the directory '" + tenant.domain() + "'. This can happen if the "
+            + "application has not been installed by the administrator of the tenant or consented to by any user in "
+            + "the tenant. You may have sent your authentication request to the wrong tenant.");
+    }
+
+    /** AADSTS7000218: a confidential client sent no credential. */
+    public static TokenRequestException noClientCredential() {
+        return new TokenRequestException(401, "invalid_client", 7000218,
+            "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+    }
+
+    /** AADSTS500011: the resource asked for is not in the tenant. */
+    public static TokenRequestException resourceNotFound(String resource, Tenant tenant) {
+        return new TokenRequestException(400, "invalid_resource", 500011, "The resource principal named " + resource
+            + " was not found in the tenant named " + tenant.domain() + ". This can happen if the application has not "
+            + "been installed by the administrator of the tenant or consented to by any user in the tenant. You might "
+            + "have sent your authentication request to the wrong tenant.");
+    }
 }

@@ -56,6 +56,11 @@ public final class TokenService {
         this.appRoles = java.util.Objects.requireNonNull(source);
     }
 
+    /** How long a user's access token lives: as an application's (Entra ID: 60 to 90 minutes). */
+    public Duration userTokenLifetime() {
+        return applicationLifetime.get();
+    }
+
     public SigningKeys keys() {
         return keys;
     }
@@ -89,16 +94,10 @@ public final class TokenService {
     private IssuedToken issueV1(ServicePrincipal principal, String resource, Duration lifetime, String appidacr,
                                 String managedIdentityResourceId) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        // Entra ID back-dates nbf and iat by five minutes to absorb clock skew.
-        Instant notBefore = now.minus(Duration.ofMinutes(5));
+        Instant notBefore = notBefore(now);
         Instant expiresOn = now.plus(lifetime);
         SigningKey key = keys.current();
-        Map<String, Object> claims = new LinkedHashMap<>();
-        claims.put("aud", resource);
-        claims.put("iss", tenant.v1Issuer());
-        claims.put("iat", notBefore.getEpochSecond());
-        claims.put("nbf", notBefore.getEpochSecond());
-        claims.put("exp", expiresOn.getEpochSecond());
+        Map<String, Object> claims = timedClaims(resource, tenant.v1Issuer(), notBefore, expiresOn);
         claims.put("aio", opaque(48));
         claims.put("appid", principal.appId());
         claims.put("appidacr", appidacr);
@@ -119,6 +118,92 @@ public final class TokenService {
         }
         String jwt = JsonWebToken.sign(claims, key.kid(), key.keyPair().getPrivate());
         return new IssuedToken(jwt, resource, notBefore, notBefore, expiresOn, key.kid(), principal);
+    }
+
+    /**
+     * Issues a user's access token at a public client (delegated): a v1.0 token for {@code resource}, as Entra ID
+     * issues them for Resource Manager, Key Vault, Azure SQL and Microsoft Graph (Microsoft Learn, "Access token
+     * claims reference"). {@code appid} is the client, {@code appidacr} 0 (a public client proves nothing),
+     * {@code idtyp} user, {@code scp} the delegated permissions. No {@code amr}: the lab's user approved a code and
+     * authenticated with no method.
+     *
+     * @param lifetime Entra ID's access tokens live 60 to 90 minutes
+     */
+    public IssuedUserToken issueUserToken(User user, String clientId, String resource, String scopes,
+                                          Duration lifetime) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant notBefore = notBefore(now);
+        Instant expiresOn = now.plus(lifetime);
+        SigningKey key = keys.current();
+        Map<String, Object> claims = timedClaims(resource, tenant.v1Issuer(), notBefore, expiresOn);
+        claims.put("acr", "1");
+        claims.put("aio", opaque(48));
+        claims.put("appid", clientId);
+        claims.put("appidacr", "0");
+        claims.put("family_name", user.surname());
+        claims.put("given_name", user.givenName());
+        claims.put("idtyp", "user");
+        claims.put("name", user.displayName());
+        claims.put("oid", user.objectId());
+        claims.put("rh", "0." + opaque(60) + ".");
+        claims.put("scp", scopes);
+        claims.put("sub", pairwiseSubject(user, clientId));
+        claims.put("tid", tenant.id());
+        claims.put("unique_name", user.userPrincipalName());
+        claims.put("upn", user.userPrincipalName());
+        claims.put("uti", opaque(16));
+        claims.put("ver", "1.0");
+        String jwt = JsonWebToken.sign(claims, key.kid(), key.keyPair().getPrivate());
+        return new IssuedUserToken(jwt, resource, notBefore, expiresOn, user, clientId);
+    }
+
+    /**
+     * Issues an OpenID Connect ID token (v2.0) that tells {@code clientId} who signed in (Microsoft Learn, "ID token
+     * claims reference"): audience the client, issuer the v2.0 one, valid for an hour.
+     */
+    public String issueIdToken(User user, String clientId) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        SigningKey key = keys.current();
+        Map<String, Object> claims = timedClaims(clientId, tenant.v2Issuer(), notBefore(now),
+            now.plus(Duration.ofHours(1)));
+        claims.put("name", user.displayName());
+        claims.put("oid", user.objectId());
+        claims.put("preferred_username", user.userPrincipalName());
+        claims.put("rh", "0." + opaque(60) + ".");
+        claims.put("sub", pairwiseSubject(user, clientId));
+        claims.put("tid", tenant.id());
+        claims.put("uti", opaque(16));
+        claims.put("ver", "2.0");
+        return JsonWebToken.sign(claims, key.kid(), key.keyPair().getPrivate());
+    }
+
+    /** Entra ID back-dates nbf and iat by five minutes to absorb clock skew. */
+    private static Instant notBefore(Instant now) {
+        return now.minus(Duration.ofMinutes(5));
+    }
+
+    /** The claims every token starts with: audience, issuer and times. */
+    private static Map<String, Object> timedClaims(String audience, String issuer, Instant notBefore,
+                                                   Instant expiresOn) {
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("aud", audience);
+        claims.put("iss", issuer);
+        claims.put("iat", notBefore.getEpochSecond());
+        claims.put("nbf", notBefore.getEpochSecond());
+        claims.put("exp", expiresOn.getEpochSecond());
+        return claims;
+    }
+
+    /** {@code sub} for a user: the same for one user and one client, different for another client (pairwise). */
+    private String pairwiseSubject(User user, String clientId) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest((tenant.id() + "|"
+                + user.objectId() + "|" + clientId.toLowerCase(java.util.Locale.ROOT))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return B64.encodeToString(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A fresh token id ({@code uti}) or opaque value; these carry no meaning a client may rely on. */

@@ -42,10 +42,10 @@ import dev.milab.http.LabHttpResponse;
  *       least-privileged lists: {@code Application.Read.All} or {@code Directory.Read.All} to read principals);
  *       otherwise 403 {@code Authorization_RequestDenied}.</li>
  * </ol>
- * The directory has no users: {@code /users} lists none, and {@code /me} is 400 for the app-only tokens the lab
- * issues, as Graph answers a token with no signed-in user. Writes to applications and service principals (what
- * {@code az ad app create}, {@code az ad sp create} and {@code az ad app credential reset} send) are
- * {@link GraphWrites}'.
+ * A delegated (user's) token is authorized by its delegated permissions ({@code scp}) instead. Users and
+ * {@code /me} are {@link GraphUsers}'; {@code /me} is 400 for an app-only token, as Graph answers a token with no
+ * signed-in user. Writes to applications and service principals (what {@code az ad app create},
+ * {@code az ad sp create} and {@code az ad app credential reset} send) are {@link GraphWrites}'.
  */
 public final class GraphEndpoint implements LabHttpHandler {
 
@@ -60,8 +60,6 @@ public final class GraphEndpoint implements LabHttpHandler {
     private static final Set<String> AUDIENCES = Set.of(RESOURCE, RESOURCE + "/", GRAPH_APP_ID);
     private static final Set<String> READ_PRINCIPALS = Set.of(APPLICATION_READ_ALL, APPLICATION_READ_WRITE_ALL,
         DIRECTORY_READ_ALL, "Directory.ReadWrite.All");
-    private static final Set<String> READ_USERS = Set.of("User.Read.All", "User.ReadWrite.All", DIRECTORY_READ_ALL,
-        "Directory.ReadWrite.All");
     private static final Set<String> READ_DIRECTORY_OBJECTS = Set.of(DIRECTORY_READ_ALL, "Directory.ReadWrite.All");
     private static final DateTimeFormatter INNER_ERROR_DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
         .withZone(ZoneOffset.UTC);
@@ -79,8 +77,10 @@ public final class GraphEndpoint implements LabHttpHandler {
     private final TokenValidator validator;
     private final Clock clock;
     private final GraphWrites writes;
+    private final GraphUsers users;
 
     public GraphEndpoint(Directory directory, TokenValidator validator, Clock clock) {
+        this.users = new GraphUsers(directory);
         this.directory = directory;
         this.validator = validator;
         this.clock = clock;
@@ -179,20 +179,15 @@ public final class GraphEndpoint implements LabHttpHandler {
             }
             case "users" -> {
                 requireGet(method);
-                authorize(caller, READ_USERS);
-                if (id != null) {
-                    throw GraphException.notFound(id);
-                }
-                filter(request);
-                return list("users", List.of());
+                return id == null ? list("users", users.list(caller, filter(request)))
+                    : object("users", users.get(caller, id));
             }
             case "me" -> {
-                // Graph finds the user in a delegated token; an app-only token (all the lab issues) has none.
                 if (id != null || s.length > 2) {
                     throw unsupportedSegment(s[2]);
                 }
-                throw new GraphException(400, "BadRequest",
-                    "/me request is only valid with delegated authentication flow.");
+                requireGet(method);
+                return object("users", users.me(caller));
             }
             case "directoryObjects" -> {
                 if (!"getByIds".equals(id)) {
@@ -339,8 +334,7 @@ public final class GraphEndpoint implements LabHttpHandler {
     }
 
     static void authorize(ValidatedToken caller, Set<String> anyOf) {
-        Object roles = caller.claims().get("roles");
-        if (!(roles instanceof List<?> list) || list.stream().noneMatch(r -> anyOf.contains(String.valueOf(r)))) {
+        if (!GraphUsers.permits(caller, anyOf)) {
             throw GraphException.insufficientPrivileges();
         }
     }

@@ -14,6 +14,7 @@ import dev.milab.arm.RbacEvaluator;
 import dev.milab.arm.RoleDefinition;
 import dev.milab.entra.Directory;
 import dev.milab.entra.InvalidTokenException;
+import dev.milab.entra.FirstPartyClients;
 import dev.milab.entra.IssuedToken;
 import dev.milab.entra.ServicePrincipal;
 import dev.milab.entra.TokenValidator;
@@ -179,7 +180,8 @@ final class HopRecorder {
         String form = request.bodyAsString();
         String grant = formValue(form, "grant_type");
         String caller = machineOr(request, callerOf(formValue(form, "client_id")));
-        String requestText = "POST /token" + (grant == null ? "" : " (" + grant + ")");
+        String requestText = "POST /token" + (grant == null ? "" : " ("
+            + grant.replace("urn:ietf:params:oauth:grant-type:", "") + ")");
         String token = response.status() == 200 ? TokenHolders.claim(response.bodyAsString(), "access_token") : null;
         if (token == null) {
             trace.record(caller, ENTRA_ID, requestText, outcome(response), response.status() < 400, null, null);
@@ -206,7 +208,9 @@ final class HopRecorder {
         if (clientId.equalsIgnoreCase(adminAppId)) {
             return WORKSTATION;
         }
-        return directory.byAppId(clientId).map(ServicePrincipal::displayName).orElse(TokenHolders.UNKNOWN_CALLER);
+        return directory.byAppId(clientId).map(ServicePrincipal::displayName)
+            .or(() -> FirstPartyClients.byAppId(clientId).map(FirstPartyClients.Client::displayName))
+            .orElse(TokenHolders.UNKNOWN_CALLER);
     }
 
     /**

@@ -78,6 +78,8 @@ public final class Lab implements AutoCloseable {
     public static final String DEFAULT_LOCATION = "westeurope";
     /** Display name of the lab's admin application (Owner of the subscription). */
     public static final String ADMIN_APPLICATION_NAME = "milab-admin";
+    /** The lab's one user, {@code learner@milab.onmicrosoft.com}: the person at the workstation, with no password. */
+    public static final String LEARNER_ALIAS = "learner";
     public static final String IMDS_HOST = "169.254.169.254";
     /** The Azure host names the gateway answers for. */
     public static final List<String> GATEWAY_HOSTS = List.of("login.microsoftonline.com", "management.azure.com",
@@ -95,6 +97,7 @@ public final class Lab implements AutoCloseable {
     private final TokenEndpoint tokenEndpoint;
     private final Application adminApplication;
     private final NewClientSecret adminSecret;
+    private final dev.milab.entra.User learner;
     private final ResourceApplications resourceApplications = new ResourceApplications();
     private final ResourceGraph resources;
     private final RbacEvaluator rbac;
@@ -161,6 +164,8 @@ public final class Lab implements AutoCloseable {
         this.adminApplication = directory.registerApplication(ADMIN_APPLICATION_NAME);
         this.adminSecret = directory.addClientSecret(adminApplication.appId(), "lab admin workstation",
             clock.instant(), Duration.ofDays(365));
+        // The learner signs in as a user (az login --use-device-code), approving the code on the lab.
+        this.learner = directory.createUser(LEARNER_ALIAS, "Lab Learner", "Lab", "Learner");
         gatewayDispatcher.bind("management.azure.com", new ResourceManagerEndpoint(resources, validator, rbac, clock));
         // Microsoft Graph over the same directory; the admin reads it as a signed-in user may (Directory.Read.All).
         gatewayDispatcher.bind("graph.microsoft.com", new GraphEndpoint(directory, validator, clock));
@@ -330,6 +335,19 @@ public final class Lab implements AutoCloseable {
     /** Entra ID's token endpoint (client credentials), where further client authentications plug in. */
     public TokenEndpoint tokenEndpoint() {
         return tokenEndpoint;
+    }
+
+    /** The lab's user, the learner: signs in with {@code az login --use-device-code} and {@link #deviceCodes()}. */
+    public dev.milab.entra.User learner() {
+        return learner;
+    }
+
+    /**
+     * The device codes Entra ID waits on: {@code deviceCodes().pending()} lists them, {@code approve(userCode,
+     * learner())} signs the learner in where Azure's person would enter the code at microsoft.com/devicelogin.
+     */
+    public dev.milab.entra.DeviceCodes deviceCodes() {
+        return tokenEndpoint.userGrants().deviceCodes();
     }
 
     /**

@@ -107,6 +107,37 @@ public final class LabControl {
         lab.signingKeys().rollover();
     }
 
+    /**
+     * The device codes waiting for the learner (what {@code az login --use-device-code} printed), oldest first: user
+     * code, client, scope and expiry. Never a device code: that is the client's to redeem.
+     */
+    public java.util.List<Map<String, String>> pendingDeviceCodes() {
+        return lab.deviceCodes().pending().stream().map(p -> {
+            Map<String, String> row = new LinkedHashMap<>();
+            row.put("userCode", p.userCode());
+            row.put("clientId", p.clientId());
+            row.put("client", p.client());
+            row.put("scope", p.scope());
+            row.put("expiresOn", p.expiresOn().toString());
+            return row;
+        }).toList();
+    }
+
+    /** The learner signs in with the code {@code userCode}: Entra ID's "Are you trying to sign in to ...? Continue". */
+    public dev.milab.entra.DeviceCodes.Decision approveDeviceCode(String userCode) {
+        return lab.deviceCodes().approve(userCode, lab.learner());
+    }
+
+    /** The learner declines the sign-in for {@code userCode}. */
+    public dev.milab.entra.DeviceCodes.Decision declineDeviceCode(String userCode) {
+        return lab.deviceCodes().decline(userCode);
+    }
+
+    /** The learner, who approves device codes. */
+    public dev.milab.entra.User learner() {
+        return lab.learner();
+    }
+
     /** The lab's time and how far it is from the real time. */
     public Map<String, String> clock() {
         Map<String, String> clock = new LinkedHashMap<>();

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.milab.entra.DeviceCodes;
 import dev.milab.http.Json;
 import dev.milab.http.LabHttpHandler;
 import dev.milab.http.LabHttpRequest;
@@ -23,6 +24,9 @@ import dev.milab.http.LabHttpResponse;
  * POST  /lab/clock/advance?by=1h      moves the lab's time (ISO-8601 or 2s, 500ms, 10m, 1h, 14d)
  * POST  /lab/clock/reset              back to the real time
  * POST  /lab/signing-keys/rollover    starts a rollover of Entra ID's signing keys
+ * GET   /lab/device-codes             device codes waiting for the learner (user code, client, scope, expiry)
+ * POST  /lab/device-codes/{code}/approve   the learner signs in with that code (where Azure's person would
+ *                                          enter it at https://microsoft.com/devicelogin); /decline declines
  * </pre>
  *
  * <p>A request with an {@code Origin} header is refused (403): browsers send one with every cross-site write, so a
@@ -48,7 +52,8 @@ public final class LabControlEndpoint implements LabHttpHandler {
             return switch (path) {
                 case "/lab", "/lab/" -> only(method, "GET", () -> ok(Map.of("routes", List.of(
                     "GET /lab/settings", "PATCH /lab/settings", "GET /lab/clock", "POST /lab/clock/advance?by=1h",
-                    "POST /lab/clock/reset", "POST /lab/signing-keys/rollover"))));
+                    "POST /lab/clock/reset", "POST /lab/signing-keys/rollover", "GET /lab/device-codes",
+                    "POST /lab/device-codes/{userCode}/approve", "POST /lab/device-codes/{userCode}/decline"))));
                 case "/lab/settings" -> switch (method) {
                     case "GET" -> settings();
                     case "PATCH" -> patchSettings(request);
@@ -71,11 +76,39 @@ public final class LabControlEndpoint implements LabHttpHandler {
                     control.rolloverSigningKeys();
                     return ok(Map.of("rollover", "started"));
                 });
-                default -> error(404, "NotFound", "No lab control route " + path + "; GET /lab lists them.");
+                case "/lab/device-codes" -> only(method, "GET", () -> ok(Map.of("deviceCodes",
+                    control.pendingDeviceCodes())));
+                default -> path.startsWith("/lab/device-codes/") ? deviceCode(method, path)
+                    : error(404, "NotFound", "No lab control route " + path + "; GET /lab lists them.");
             };
         } catch (IllegalArgumentException e) {
             return error(400, "InvalidValue", e.getMessage());
         }
+    }
+
+    /** {@code POST /lab/device-codes/{userCode}/approve} or {@code /decline}. */
+    private LabHttpResponse deviceCode(String method, String path) {
+        String[] parts = path.substring("/lab/device-codes/".length()).split("/", -1);
+        if (parts.length != 2 || !(parts[1].equals("approve") || parts[1].equals("decline"))) {
+            return error(404, "NotFound", "No lab control route " + path + "; use POST /lab/device-codes/{userCode}"
+                + "/approve or /decline.");
+        }
+        return only(method, "POST", () -> {
+            String code = parts[0];
+            boolean approve = parts[1].equals("approve");
+            DeviceCodes.Decision decision = approve ? control.approveDeviceCode(code) : control.declineDeviceCode(code);
+            return switch (decision) {
+                case APPROVED -> ok(Map.of("userCode", code, "decision", "approved", "user",
+                    control.learner().userPrincipalName()));
+                case DECLINED -> ok(Map.of("userCode", code, "decision", "declined"));
+                case ALREADY_DECIDED -> error(409, "AlreadyDecided", "The code " + code + " was approved or declined "
+                    + "already.");
+                case EXPIRED -> error(410, "ExpiredCode", "The code " + code + " expired: codes are good for 15 "
+                    + "minutes. Sign in again to get a new one.");
+                default -> error(404, "UnknownCode", "No device code " + code + " is waiting; GET /lab/device-codes "
+                    + "lists those that are.");
+            };
+        });
     }
 
     private LabHttpResponse settings() {

@@ -27,7 +27,8 @@ import dev.milab.sql.SqlDatabase;
  *
  * <p>Default scenario: one tenant and subscription, resource group {@code rg-lab}, VMs {@code vm1}..{@code vm5}
  * ({@code vm1} with its system-assigned identity on), Azure SQL server {@code sql1} with database {@code db1}, and key
- * vault {@code kv1} (Azure RBAC). Nobody is granted anything: granting is what the demos teach.
+ * vault {@code kv1} (Azure RBAC). The learner (the directory's user) and the admin principal own the subscription;
+ * nobody else is granted anything: granting is what the demos teach.
  *
  * <p>Options ({@code --help} prints them): {@code --gateway-port N} (default 47443), {@code --imds-port-base N}
  * (default 47000; VM n listens on N+n, so vm1 is 47001), {@code --sql-port N} (default 47433), {@code --proxy-port N}
@@ -60,7 +61,8 @@ public final class LabServer {
           --sql-port N         TDS port of Azure SQL server sql1 (default %d)
           --proxy-port N       HTTPS_PROXY for Node.js, Python and other non-Java clients: tunnels to the
                                gateway's host names only (default %d)
-          --control-port N     the lab's control endpoint: settings, clock, key rollover (default %d)
+          --control-port N     the lab's control endpoint: settings, clock, key rollover, device codes
+                               (default %d)
           --console-port N     the lab console, a web page of the lab's state and traffic (default %d)
           --set NAME=VALUE     change a lab setting at start, for example managedIdentityTokenLifetime=2s
                                (GET /lab/settings on the control endpoint lists them)
@@ -194,6 +196,9 @@ public final class LabServer {
             options.sqlUsers().forEach(name -> addDatabaseUser(lab, name));
             LabHttpServer server = LabHttpServer.start(options.controlPort(), null, "lab-control",
                 new LabControlEndpoint(control), null);
+            // Device codes are approved here: what az login --use-device-code tells the learner to do.
+            String deviceCodes = server.baseUri() + "/lab/device-codes";
+            lab.deviceCodes().approveAt(deviceCodes, code -> "curl -X POST " + deviceCodes + "/" + code + "/approve");
             URI console = lab.startConsole(options.consolePort()).address();
             return new Running(lab, server, console);
         } catch (RuntimeException e) {
@@ -233,9 +238,15 @@ public final class LabServer {
             lab.directory().byObjectId(admin.objectId()).orElseThrow().displayName(), admin.objectId(),
             admin.tenantId(), "Application", false));
         lab.createKeyVault("kv1");
-        // The learner may register applications, as a tenant's users may by default: az ad app create, az ad sp
-        // create-for-rbac and az ad app credential reset need Graph's Application.ReadWrite.All.
+        // The admin principal may register applications (Graph's application permission Application.ReadWrite.All,
+        // consented as an administrator would): az ad app create, az ad sp create-for-rbac, az ad app credential
+        // reset. The learner may as a user (Directory.AccessAsUser.All), as a tenant's users may by default.
         lab.directory().grantAppRole(admin.objectId(), GraphEndpoint.RESOURCE, GraphEndpoint.APPLICATION_READ_WRITE_ALL);
+        // The learner owns the lab's subscription, as the person whose subscription it is.
+        lab.resources().createRoleAssignment(new dev.milab.arm.RoleAssignment(java.util.UUID.randomUUID().toString(),
+            ResourceIds.subscription(lab.subscriptionId()), dev.milab.arm.BuiltInRoles.OWNER.name(),
+            lab.learner().objectId(), "User", "The lab's learner", lab.clock().instant().minus(java.time.Duration.ofDays(1)),
+            lab.admin().objectId()));
     }
 
     /**
@@ -315,12 +326,14 @@ public final class LabServer {
         out.printf(row, "Console:", console + "  the lab's resources, identities and every hop, live (read-only)");
         out.printf(row, "Admin (Owner):", writeAdminEnvironment(lab) + "  (AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, "
             + "AZURE_TENANT_ID for DefaultAzureCredential)");
+        out.printf(row, "Learner:", lab.learner().userPrincipalName() + " (Owner)  az login --use-device-code, then "
+            + "curl -X POST " + control + "/device-codes/<code>/approve");
         out.printf(row, "Trust (PEM):", lab.trustFiles().caPem());
         out.printf(row, "Trust (PKCS12):", lab.trustFiles().trustStore() + " (password "
             + lab.trustFiles().trustStorePassword() + ")");
         out.printf(row, "Proxy:", lab.proxyAddress() + "  HTTPS_PROXY for the Azure CLI, Node.js, Python: "
             + writeProxyEnvironment(lab));
-        out.printf(row, "Lab control:", control + "  (settings, clock, key rollover; not an Azure API)");
+        out.printf(row, "Lab control:", control + "  (settings, clock, key rollover, device codes; not an Azure API)");
         out.println();
         out.println("Get a token as vm1, the way Microsoft Learn shows it for 169.254.169.254:");
         out.println("  curl -s '" + lab.imdsAddress(vm1.name()) + "/metadata/identity/oauth2/token?api-version=2018-02-01"

@@ -9,7 +9,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.milab.entra.Directory;
-import dev.milab.entra.ServicePrincipal;
 
 /**
  * Who holds each token the lab issued, by the token's id ({@code uti}): the VM whose IMDS asked for it, the host
@@ -70,7 +69,7 @@ final class TokenHolders {
         }
         String oid = claim(payload, "oid");
         return new Holder(UNKNOWN_CALLER, oid == null ? null
-            : directory.byObjectId(oid).map(ServicePrincipal::displayName).orElse(null));
+            : directory.principalName(oid).orElse(null));
     }
 
     /** A JWT's claim set as text, or null if {@code token} is no JWT. */

@@ -1,6 +1,7 @@
 package dev.milab.sql;
 
 import java.util.List;
+import java.util.Optional;
 
 import dev.milab.entra.Directory;
 import dev.milab.entra.ServicePrincipal;
@@ -11,9 +12,9 @@ import dev.milab.sql.tsql.TokenCursor;
  * H2: {@code CREATE USER … FROM EXTERNAL PROVIDER [WITH OBJECT_ID = '…']}, {@code CREATE USER … WITH PASSWORD},
  * {@code DROP USER [IF EXISTS]}, {@code ALTER ROLE … ADD|DROP MEMBER}.
  *
- * <p>Names resolve against the lab's Entra directory by display name, as Azure SQL does: a system-assigned
- * identity is named after its VM, a user-assigned one after its resource; {@code WITH OBJECT_ID} picks one of
- * several principals that share a name.
+ * <p>Names resolve against the lab's Entra directory as Azure SQL resolves them: a user by its user principal name,
+ * a service principal by display name (a system-assigned identity is named after its VM, a user-assigned one after
+ * its resource); {@code WITH OBJECT_ID} picks one of several principals that share a name.
  */
 final class IdentityStatements {
 
@@ -62,8 +63,8 @@ final class IdentityStatements {
                 throw new SqlErrorException(AzureSqlErrors.onlyEntraCanCreateEntraUsers(name));
             }
             requireUserManager(session);
-            ServicePrincipal principal = resolve(name, objectId);
-            db.createExternalUser(name, principal.appId(), principal.objectId());
+            Principal principal = resolve(name, objectId);
+            db.createExternalUser(name, principal.sid(), principal.objectId());
             return COMMAND_CREATE_USER;
         }
         s.expectWord("WITH");
@@ -76,13 +77,33 @@ final class IdentityStatements {
         return COMMAND_CREATE_USER;
     }
 
-    private ServicePrincipal resolve(String name, String objectId) {
+    /** A principal as a database user maps it: its SID (an application's client id, a user's object id). */
+    private record Principal(String sid, String objectId) {
+        static Principal of(ServicePrincipal sp) {
+            return new Principal(sp.appId(), sp.objectId());
+        }
+
+        static Principal of(dev.milab.entra.User user) {
+            return new Principal(user.objectId(), user.objectId());
+        }
+    }
+
+    /** A user by its user principal name, a service principal by display name, either by object id. */
+    private Principal resolve(String name, String objectId) {
         if (objectId != null) {
             try {
-                return directory.byObjectId(objectId).orElseThrow(() -> new SqlErrorException(
-                    AzureSqlErrors.principalNotFound(name)));
+                return directory.byObjectId(objectId).map(Principal::of)
+                    .or(() -> directory.user(objectId).filter(u -> u.objectId().equalsIgnoreCase(objectId))
+                        .map(Principal::of))
+                    .orElseThrow(() -> new SqlErrorException(AzureSqlErrors.principalNotFound(name)));
             } catch (IllegalArgumentException e) {
                 throw new SqlErrorException(AzureSqlErrors.principalNotFound(name));
+            }
+        }
+        if (name.contains("@")) {
+            Optional<dev.milab.entra.User> user = directory.user(name);
+            if (user.isPresent()) {
+                return Principal.of(user.get());
             }
         }
         List<ServicePrincipal> matches = directory.byDisplayName(name);
@@ -92,7 +113,7 @@ final class IdentityStatements {
         if (matches.size() > 1) {
             throw new SqlErrorException(AzureSqlErrors.duplicateDisplayName(name));
         }
-        return matches.get(0);
+        return Principal.of(matches.get(0));
     }
 
     private int dropUser(SqlSessionContext session, TokenCursor s) {

@@ -49,18 +49,20 @@ public final class SqlAuthenticator {
             return LoginResult.Failure.of(AzureSqlErrors.cannotOpenDatabase(database),
                 AzureSqlErrors.loginFailed(AzureSqlErrors.TOKEN_PRINCIPAL));
         }
-        // Azure SQL reports a service principal's login as <application id>@<tenant id>.
-        String loginName = (validated.appId() != null ? validated.appId() : validated.objectId()) + "@"
-            + validated.tenantId();
-        if (admin.get().matches(validated.objectId(), validated.appId())) {
+        // Azure SQL reports a service principal's login as <application id>@<tenant id>, a user's as its UPN. The
+        // client a user signed in with (appid) is no principal here: a user is its object id.
+        boolean user = validated.isUser();
+        String loginName = user && validated.userPrincipalName() != null ? validated.userPrincipalName()
+            : (validated.appId() != null ? validated.appId() : validated.objectId()) + "@" + validated.tenantId();
+        if (admin.get().matches(validated.objectId(), user ? null : validated.appId())) {
             return new LoginResult.Success(server, db.get(), new SessionIdentity(loginName, "dbo", true, true, null));
         }
-        Optional<DatabaseUser> user = db.get().externalUserBySid(validated.appId());
-        if (user.isEmpty()) {
+        Optional<DatabaseUser> contained = db.get().externalUserBySid(user ? validated.objectId() : validated.appId());
+        if (contained.isEmpty()) {
             return LoginResult.Failure.of(AzureSqlErrors.loginFailed(AzureSqlErrors.TOKEN_PRINCIPAL));
         }
-        return new LoginResult.Success(server, db.get(), new SessionIdentity(loginName, user.get().name(), true,
-            false, user.get()));
+        return new LoginResult.Success(server, db.get(), new SessionIdentity(loginName, contained.get().name(), true,
+            false, contained.get()));
     }
 
     /** A SQL authentication login; {@code user@server} is accepted as Azure SQL's gateway accepts it. */

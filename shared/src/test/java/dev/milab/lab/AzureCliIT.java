@@ -108,7 +108,7 @@ class AzureCliIT {
         assertThat(lab.trace().since(before)).filteredOn(h -> h.to().equals("Microsoft Graph"))
             .extracting(Hop::request, Hop::outcome)
             .contains(org.assertj.core.groups.Tuple.tuple("GET /v1.0/servicePrincipals", "200"));
-        Result me = az("ad", "signed-in-user", "show");
+        AzureCli.Result me = az("ad", "signed-in-user", "show");
         assertThat(me.exitCode()).isNotZero();
         assertThat(me.text()).contains("/me request is only valid with delegated authentication flow.");
     }
@@ -119,7 +119,7 @@ class AzureCliIT {
         String scope = lab.defaultResourceGroupId();
         String url = "https://management.azure.com" + scope + "/providers/Microsoft.Authorization/roleAssignments/";
         String role = BuiltInRoles.READER.idAt(lab.subscriptionId());
-        Result refused = az("rest", "--method", "put", "--url", url + UUID.randomUUID() + "?api-version=2022-04-01",
+        AzureCli.Result refused = az("rest", "--method", "put", "--url", url + UUID.randomUUID() + "?api-version=2022-04-01",
             "--body", "{\"properties\":{\"roleDefinitionId\":\"" + role + "\",\"principalId\":\"" + identityPrincipalId
                 + "\"}}");
         assertThat(refused.exitCode()).isNotZero();
@@ -139,7 +139,7 @@ class AzureCliIT {
     @Test
     @Order(6)
     void nothingLeavesTheMachine() {
-        Result elsewhere = az("rest", "--method", "get", "--url", "https://example.org/");
+        AzureCli.Result elsewhere = az("rest", "--method", "get", "--url", "https://example.org/");
         assertThat(elsewhere.exitCode()).isNotZero();
         assertThat(elsewhere.text()).containsIgnoringCase("proxy");
     }

@@ -3,16 +3,10 @@ package dev.milab.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import dev.milab.entra.ServicePrincipal;
+import dev.milab.testing.AzureCli;
+import dev.milab.testing.AzureCli.Result;
 import dev.milab.trace.Hop;
 
 /**
@@ -37,23 +33,16 @@ class AzureCliWritesIT {
 
     private static final String PASSWORD = "Str0ng!" + UUID.randomUUID().toString().substring(0, 8);
     private static Lab lab;
-    private static Map<String, String> env;
+    private static AzureCli cli;
     private static String sitePrincipal;
 
     @BeforeAll
     static void startTheStandaloneLabAndSignIn() throws Exception {
-        assumeTrue(onPath("az"), "the Azure CLI (az) is not installed (apt-get install azure-cli)");
+        assumeTrue(AzureCli.onPath("az"), "the Azure CLI (az) is not installed (apt-get install azure-cli)");
         Path state = Files.createDirectories(Path.of("target", "azure-cli-writes-" + UUID.randomUUID()));
         lab = Lab.builder().stateDirectory(state.toAbsolutePath()).start();
         LabServer.seedDefaultScenario(lab);
-        env = new java.util.LinkedHashMap<>(lab.proxyEnvironment());
-        env.put("AZURE_CONFIG_DIR", state.resolve("azure-cli").toAbsolutePath().toString());
-        env.put("AZURE_CORE_COLLECT_TELEMETRY", "false");
-        env.put("AZURE_CORE_NO_COLOR", "true");
-        AdminPrincipal admin = lab.admin();
-        Result login = az("login", "--service-principal", "-u", admin.clientId(), "-p", admin.clientSecret(),
-            "--tenant", admin.tenantId(), "-o", "none");
-        assertThat(login.exitCode()).as(login.text()).isZero();
+        cli = AzureCli.signedInAsAdmin(lab, state.resolve("azure-cli"));
         assertThat(az("group", "create", "-n", "rg-demo", "-l", "westeurope", "-o", "none").exitCode()).isZero();
     }
 
@@ -180,48 +169,13 @@ class AzureCliWritesIT {
         assertThat(missing.text()).contains("(ResourceGroupNotFound) Resource group 'rg-lab' could not be found.");
     }
 
-    // --- running az (as AzureCliIT) ----------------------------------------------------------------------------
-
-    record Result(int exitCode, String stdout, String stderr) {
-        String text() {
-            return stdout + stderr;
-        }
-    }
+    // --- running az -------------------------------------------------------------------------------------------
 
     private static Result az(String... args) {
-        List<String> command = new ArrayList<>();
-        command.add("az");
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().keySet().removeIf(k -> k.startsWith("AZURE_") || k.toLowerCase().endsWith("_proxy"));
-        pb.environment().putAll(env);
-        try {
-            Process p = pb.start();
-            p.getOutputStream().close();
-            var out = p.getInputStream().readAllBytes();
-            var err = p.getErrorStream().readAllBytes();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("az " + String.join(" ", args) + " did not finish in 60 s");
-            }
-            return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8),
-                new String(err, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return cli.run(args);
     }
 
     private static List<String> text(Result r) {
-        assertThat(r.exitCode()).as(r.text()).isZero();
-        return r.stdout().lines().filter(l -> !l.isBlank()).toList();
-    }
-
-    private static boolean onPath(String program) {
-        String path = System.getenv("PATH");
-        return path != null && java.util.Arrays.stream(path.split(File.pathSeparator))
-            .anyMatch(d -> Files.isExecutable(Path.of(d, program)));
+        return AzureCli.lines(r);
     }
 }

@@ -13,6 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.milab.entra.DeviceCodes;
+import dev.milab.entra.FirstPartyClients;
+import dev.milab.http.Json;
 import dev.milab.http.LabHttpRequest;
 import dev.milab.http.LabHttpResponse;
 
@@ -114,6 +119,71 @@ class LabControlEndpointTest {
     @CsvSource({"DELETE, /lab/settings, 405", "GET, /lab/clock/advance, 405", "GET, /lab/nothing, 404",
         "POST, /lab/clock/advance, 400", "GET, /lab, 200"})
     void routesAndMethodsAreChecked(String method, String path, int status) {
+        assertThat(endpoint.handle(request(method, path, "", Map.of())).status()).isEqualTo(status);
+    }
+
+    @Test
+    void pendingDeviceCodesAreListedWithoutTheirDeviceCodeAndApprovedAsTheLearner() throws Exception {
+        DeviceCodes.Authorization code = lab.deviceCodes().start(FirstPartyClients.AZURE_CLI, "Microsoft Azure CLI",
+            "https://management.core.windows.net//.default openid", "https://management.core.windows.net/");
+
+        LabHttpResponse listed = endpoint.handle(request("GET", "/lab/device-codes", "", Map.of()));
+        assertThat(listed.status()).isEqualTo(200);
+        JsonNode pending = Json.read(listed.bodyAsString()).get("deviceCodes");
+        assertThat(pending).anySatisfy(p -> {
+            assertThat(p.get("userCode").asText()).isEqualTo(code.userCode());
+            assertThat(p.get("client").asText()).isEqualTo("Microsoft Azure CLI");
+            assertThat(p.get("clientId").asText()).isEqualTo(FirstPartyClients.AZURE_CLI);
+            assertThat(p.get("scope").asText()).isEqualTo("https://management.core.windows.net//.default openid");
+            assertThat(p.has("expiresOn")).isTrue();
+        });
+        assertThat(listed.bodyAsString()).doesNotContain(code.deviceCode());
+
+        LabHttpResponse approved = endpoint.handle(request("POST", "/lab/device-codes/" + code.userCode()
+            + "/approve", "", Map.of()));
+        assertThat(approved.status()).isEqualTo(200);
+        assertThat(approved.bodyAsString()).contains("\"decision\":\"approved\"",
+            "\"user\":\"learner@milab.onmicrosoft.com\"");
+        assertThat(lab.deviceCodes().poll(code.deviceCode(), FirstPartyClients.AZURE_CLI))
+            .isEqualTo(new DeviceCodes.Poll.Approved(lab.learner(), FirstPartyClients.AZURE_CLI,
+                "https://management.core.windows.net//.default openid", "https://management.core.windows.net/"));
+        assertThat(endpoint.handle(request("GET", "/lab/device-codes", "", Map.of())).bodyAsString())
+            .doesNotContain(code.userCode());
+    }
+
+    @Test
+    void aDeclinedCodeCannotBeApprovedAndAnUnknownOneIsNotFound() {
+        DeviceCodes.Authorization code = lab.deviceCodes().start(FirstPartyClients.AZURE_CLI, "Microsoft Azure CLI",
+            "openid", "https://graph.microsoft.com");
+
+        assertThat(endpoint.handle(request("POST", "/lab/device-codes/" + code.userCode() + "/decline", "",
+            Map.of())).status()).isEqualTo(200);
+        LabHttpResponse again = endpoint.handle(request("POST", "/lab/device-codes/" + code.userCode() + "/approve",
+            "", Map.of()));
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.bodyAsString()).contains("AlreadyDecided");
+        LabHttpResponse unknown = endpoint.handle(request("POST", "/lab/device-codes/NOSUCHCOD/approve", "",
+            Map.of()));
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.bodyAsString()).contains("UnknownCode", "GET /lab/device-codes");
+    }
+
+    @Test
+    void aWebPageCannotApproveACode() {
+        DeviceCodes.Authorization code = lab.deviceCodes().start(FirstPartyClients.AZURE_CLI, "Microsoft Azure CLI",
+            "openid", "https://graph.microsoft.com");
+
+        LabHttpResponse response = endpoint.handle(request("POST", "/lab/device-codes/" + code.userCode()
+            + "/approve", "", Map.of("origin", List.of("http://evil.example"))));
+
+        assertThat(response.status()).isEqualTo(403);
+        assertThat(lab.deviceCodes().pending()).anySatisfy(p -> assertThat(p.userCode()).isEqualTo(code.userCode()));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"GET, /lab/device-codes/ABC/approve, 405", "POST, /lab/device-codes, 405",
+        "POST, /lab/device-codes/ABC/grant, 404", "POST, /lab/device-codes/ABC, 404"})
+    void deviceCodeRoutesAndMethodsAreChecked(String method, String path, int status) {
         assertThat(endpoint.handle(request(method, path, "", Map.of())).status()).isEqualTo(status);
     }
 

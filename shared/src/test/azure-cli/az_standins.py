@@ -1,0 +1,325 @@
+#!/usr/bin/env python3
+"""Stand-ins for the Azure CLI commands that Debian's azure-cli 2.45 package cannot run.
+
+The package (bookworm, with python3-azure 20230112) fails inside az, before it sends any request, for:
+
+  az vm ...                  "API version 2022-11-01 does not have operation group 'virtual_machines'"
+  az role assignment create  "'RoleAssignmentsOperations' object has no attribute 'config'"
+  az keyvault secret set     "No module named 'azure.keyvault.v7_0'"
+
+(its CLI expects SDK versions the package does not ship; every CLI profile fails the same way). The tests that run
+the demos' azure/setup.sh scripts unchanged against the lab put a shell function `az` in front of the real one that
+calls this program. It sends, through the real az (`az rest`, signed in as the script's user), the REST requests
+that a working az sends for these commands, prints what az prints (`--query` and `-o` included), and hands every
+other command to the real az untouched. One exception, said where it happens: `az vm create` makes an ARM template
+deployment with a virtual network, a network security group, a public IP and a NIC; the lab serves no deployments
+and no networking, so the stand-in creates the VM itself with one PUT, and `az vm open-port` changes nothing.
+
+Test code only: nothing a learner copies uses it.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+
+import jmespath
+
+REAL_AZ = os.environ.get("MILAB_REAL_AZ", "/usr/bin/az")
+ARM = "https://management.azure.com"
+COMPUTE = "2022-11-01"          # the CLI's 'latest' profile for Microsoft.Compute
+AUTHORIZATION = "2022-04-01"    # az role assignment create (2.45) for role assignments and definitions
+KEY_VAULT = "7.0"               # the CLI's 'latest' profile for the Key Vault data plane
+STAND_IN = "(lab stand-in for Debian's az 2.45)"
+
+
+def main(argv):
+    command = [a for a in argv[:3]]
+    if command[:2] == ["vm", "create"]:
+        return vm_create(argv[2:])
+    if command[:3] == ["vm", "identity", "assign"]:
+        return vm_identity(argv[3:], assign=True)
+    if command[:3] == ["vm", "identity", "remove"]:
+        return vm_identity(argv[3:], assign=False)
+    if command[:2] == ["vm", "delete"]:
+        return vm_delete(argv[2:])
+    if command[:2] == ["vm", "open-port"]:
+        return vm_open_port(argv[2:])
+    if command[:3] == ["role", "assignment", "create"]:
+        return role_assignment_create(argv[3:])
+    if command[:3] == ["keyvault", "secret", "set"]:
+        return keyvault_secret_set(argv[3:])
+    os.execv(REAL_AZ, [REAL_AZ] + argv)
+
+
+# ---- options -------------------------------------------------------------------------------------------------
+
+class Options:
+    """The options of one command: `-g x`, `--name=x`, flags, repeated lists (`--identities a b`)."""
+
+    ALIASES = {"-g": "--resource-group", "-n": "--name", "-l": "--location", "-o": "--output", "-p": "--plan"}
+
+    def __init__(self, args, flags=()):
+        self.values = {}
+        i = 0
+        current = None
+        while i < len(args):
+            a = args[i]
+            if a.startswith("-") and a != "-" and not _is_number(a):
+                name, _, inline = a.partition("=")
+                name = self.ALIASES.get(name, name)
+                if name in flags:
+                    self.values[name] = [True]
+                    current = None
+                else:
+                    self.values.setdefault(name, [])
+                    current = name
+                    if inline:
+                        self.values[name].append(inline)
+                        current = None
+            elif current is not None:
+                self.values[current].append(a)
+            else:
+                fail("unrecognized argument: " + a)
+            i += 1
+
+    def one(self, name, default=None, required=False):
+        v = self.values.get(name)
+        if not v:
+            if required:
+                fail("the following arguments are required: " + name)
+            return default
+        return v[-1]
+
+    def many(self, name):
+        return self.values.get(name)
+
+    def has(self, name):
+        return name in self.values
+
+
+def _is_number(text):
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+def fail(message, code=2):
+    sys.stderr.write("ERROR: " + message + " " + STAND_IN + "\n")
+    sys.exit(code)
+
+
+# ---- the real az, for the requests -----------------------------------------------------------------------------
+
+def rest(method, url, body=None, resource=None):
+    args = [REAL_AZ, "rest", "--method", method, "--url", url, "-o", "json"]
+    if body is not None:
+        args += ["--body", json.dumps(body), "--headers", "Content-Type=application/json"]
+    if resource:
+        args += ["--resource", resource]
+    done = subprocess.run(args, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)
+        sys.exit(done.returncode)
+    return json.loads(done.stdout) if done.stdout.strip() else None
+
+
+def subscription_id():
+    """The default subscription of the signed-in profile, as az keeps it (no request)."""
+    config = os.environ.get("AZURE_CONFIG_DIR", os.path.expanduser("~/.azure"))
+    with open(os.path.join(config, "azureProfile.json"), encoding="utf-8-sig") as f:
+        profile = json.load(f)
+    for s in profile.get("subscriptions", []):
+        if s.get("isDefault"):
+            return s["id"]
+    fail("Please run 'az login' to setup account.", 1)
+
+
+def vm_url(opts):
+    group = opts.one("--resource-group", required=True)
+    name = opts.one("--name", required=True)
+    return (f"{ARM}/subscriptions/{subscription_id()}/resourceGroups/{group}/providers/Microsoft.Compute/"
+            f"virtualMachines/{name}?api-version={COMPUTE}")
+
+
+def emit(result, opts):
+    """Prints like az: --query (JMESPath), then -o json (default), tsv or none."""
+    query = opts.one("--query")
+    if query:
+        result = jmespath.search(query, result)
+    output = opts.one("--output", "json")
+    if output == "none" or result is None:
+        return 0
+    if output == "tsv":
+        rows = result if isinstance(result, list) else [result]
+        for row in rows:
+            if isinstance(row, dict):
+                print("\t".join(_tsv(v) for v in row.values() if not isinstance(v, (dict, list))))
+            else:
+                print(_tsv(row))
+        return 0
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+def _tsv(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    return str(value)
+
+
+# ---- az vm -------------------------------------------------------------------------------------------------------
+
+IMAGES = {  # az's image aliases (its aliases.json) for the images the scripts name
+    "ubuntu2204": {"publisher": "Canonical", "offer": "0001-com-ubuntu-server-jammy", "sku": "22_04-lts-gen2",
+                   "version": "latest"},
+}
+
+
+def vm_create(args):
+    opts = Options(args, flags=("--generate-ssh-keys", "--no-wait", "--yes"))
+    group = opts.one("--resource-group", required=True)
+    name = opts.one("--name", required=True)
+    image = opts.one("--image", required=True)
+    location = opts.one("--location")
+    if location is None:
+        rg = rest("GET", f"{ARM}/subscriptions/{subscription_id()}/resourcegroups/{group}?api-version=2022-09-01")
+        location = rg["location"]
+    reference = IMAGES.get(image.lower())
+    if reference is None:
+        fail(f"image '{image}' is not one the stand-in knows (it knows {', '.join(IMAGES)})")
+    body = {
+        "location": location,
+        "properties": {
+            "hardwareProfile": {"vmSize": opts.one("--size", "Standard_DS1_v2")},
+            "storageProfile": {"imageReference": reference,
+                               "osDisk": {"createOption": "FromImage", "caching": "ReadWrite"}},
+            "osProfile": {"computerName": name, "adminUsername": opts.one("--admin-username", "azureuser"),
+                          "linuxConfiguration": {"disablePasswordAuthentication": True}},
+        },
+    }
+    assign = opts.many("--assign-identity")
+    if assign is not None:
+        body["identity"] = identity_body(assign, current=None)
+    sys.stderr.write(f"WARNING: {STAND_IN} az vm create sends an ARM template deployment with networking; "
+                     f"the lab has neither, so {name} is created with one PUT and has no network interface.\n")
+    vm = rest("PUT", vm_url(opts), body)
+    identity = vm.get("identity") or {}
+    result = {"fqdns": "", "id": vm["id"], "location": vm["location"], "macAddress": "", "powerState": "VM running",
+              "privateIpAddress": "", "publicIpAddress": "", "resourceGroup": group, "zones": ""}
+    if identity:
+        result["identity"] = _construct_identity_info(identity)
+    return emit(result, opts)
+
+
+def identity_body(identities, current):
+    """The identity block az sends: [system] (or none given) is the system-assigned one, the rest are resource ids."""
+    system = not identities or any(i.lower() == "[system]" for i in identities)
+    user = [i for i in identities if i.lower() != "[system]"]
+    current_type = ((current or {}).get("type") or "None").replace(" ", "").lower()
+    system = system or "systemassigned" in current_type
+    kept_user = "userassigned" in current_type
+    types = [t for t, on in (("SystemAssigned", system), ("UserAssigned", bool(user) or kept_user)) if on]
+    body = {"type": ", ".join(types) if types else "None"}
+    if user:
+        body["userAssignedIdentities"] = {i: {} for i in user}
+    return body
+
+
+def _construct_identity_info(identity):
+    return {"systemAssignedIdentity": identity.get("principalId") or "",
+            "userAssignedIdentities": identity.get("userAssignedIdentities") or {}}
+
+
+def vm_identity(args, assign):
+    opts = Options(args)
+    url = vm_url(opts)
+    vm = rest("GET", url)
+    current = vm.get("identity")
+    identities = opts.many("--identities") or []
+    if assign:
+        body = identity_body(identities, current)
+    else:
+        if not identities:
+            fail("the following arguments are required: --identities")
+        remaining = {k: v for k, v in ((current or {}).get("userAssignedIdentities") or {}).items()
+                     if not any(k.lower() == i.lower() for i in identities)}
+        system = "systemassigned" in ((current or {}).get("type") or "").replace(" ", "").lower() and not any(
+            i.lower() == "[system]" for i in identities)
+        types = [t for t, on in (("SystemAssigned", system), ("UserAssigned", bool(remaining))) if on]
+        body = {"type": ", ".join(types) if types else "None"}
+        if remaining:
+            body["userAssignedIdentities"] = {i: None for i in identities if not i.lower() == "[system]"}
+    rest("PATCH", url, {"identity": body})
+    vm = rest("GET", url)
+    if not assign:
+        return emit((vm.get("identity") or {}).get("userAssignedIdentities"), opts)
+    return emit(_construct_identity_info(vm.get("identity") or {}), opts)
+
+
+def vm_delete(args):
+    opts = Options(args, flags=("--yes", "-y", "--no-wait"))
+    rest("DELETE", vm_url(opts))
+    return 0
+
+
+def vm_open_port(args):
+    opts = Options(args)
+    sys.stderr.write(f"WARNING: {STAND_IN} the lab has no network security groups: az vm open-port --port "
+                     f"{opts.one('--port')} for {opts.one('--name')} changes nothing here.\n")
+    return 0
+
+
+# ---- az role assignment create -----------------------------------------------------------------------------------
+
+def role_assignment_create(args):
+    opts = Options(args)
+    if opts.has("--assignee"):
+        fail("the stand-in takes --assignee-object-id (with --assignee-principal-type), as the scripts do")
+    principal = opts.one("--assignee-object-id", required=True)
+    role = opts.one("--role", required=True)
+    scope = opts.one("--scope")
+    if scope is None:
+        group = opts.one("--resource-group")
+        scope = f"/subscriptions/{subscription_id()}" + (f"/resourceGroups/{group}" if group else "")
+    if role.startswith("/"):
+        role_id = role
+    else:
+        definitions = rest("GET", f"{ARM}{scope}/providers/Microsoft.Authorization/roleDefinitions?$filter="
+                           f"roleName%20eq%20'{role.replace(' ', '%20')}'&api-version={AUTHORIZATION}")
+        found = definitions.get("value") or []
+        if not found:
+            fail(f"Role '{role}' doesn't exist.", 1)
+        role_id = found[0]["id"]
+    properties = {"roleDefinitionId": role_id, "principalId": principal}
+    if opts.has("--assignee-principal-type"):
+        properties["principalType"] = opts.one("--assignee-principal-type")
+    assignment = rest("PUT", f"{ARM}{scope}/providers/Microsoft.Authorization/roleAssignments/{uuid.uuid4()}"
+                      f"?api-version={AUTHORIZATION}", {"properties": properties})
+    flat = dict(assignment.get("properties") or {})
+    flat.update({k: v for k, v in assignment.items() if k != "properties"})
+    return emit(flat, opts)
+
+
+# ---- az keyvault secret set --------------------------------------------------------------------------------------
+
+def keyvault_secret_set(args):
+    opts = Options(args)
+    vault = opts.one("--vault-name", required=True)
+    name = opts.one("--name", required=True)
+    value = opts.one("--value")
+    if value is None:
+        fail("the stand-in takes --value")
+    secret = rest("PUT", f"https://{vault}.vault.azure.net/secrets/{name}?api-version={KEY_VAULT}",
+                  {"value": value}, resource="https://vault.azure.net")
+    return emit({"attributes": secret.get("attributes"), "id": secret.get("id"), "name": name,
+                 "value": secret.get("value"), "tags": secret.get("tags")}, opts)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
