@@ -6,6 +6,7 @@ The package (bookworm, with python3-azure 20230112) fails inside az, before it s
   az vm ...                  "API version 2022-11-01 does not have operation group 'virtual_machines'"
   az role assignment create  "'RoleAssignmentsOperations' object has no attribute 'config'"
   az keyvault secret set     "No module named 'azure.keyvault.v7_0'"
+  az ad sp create-for-rbac --role ... --scopes ...   (the same role assignment code, after it made the app)
 
 (its CLI expects SDK versions the package does not ship; every CLI profile fails the same way). The tests that run
 the demos' azure/setup.sh scripts unchanged against the lab put a shell function `az` in front of the real one that
@@ -50,6 +51,8 @@ def main(argv):
         return role_assignment_create(argv[3:])
     if command[:3] == ["keyvault", "secret", "set"]:
         return keyvault_secret_set(argv[3:])
+    if command[:3] == ["ad", "sp", "create-for-rbac"] and ("--role" in argv or "--scopes" in argv):
+        return create_for_rbac_with_role(argv[3:])
     os.execv(REAL_AZ, [REAL_AZ] + argv)
 
 
@@ -304,6 +307,45 @@ def role_assignment_create(args):
     flat = dict(assignment.get("properties") or {})
     flat.update({k: v for k, v in assignment.items() if k != "properties"})
     return emit(flat, opts)
+
+
+# ---- az ad sp create-for-rbac --role R --scopes S ------------------------------------------------------------------
+
+def create_for_rbac_with_role(args):
+    """The real az makes the application, its service principal and password; then the role assignment, as az does."""
+    kept, role, scopes, i = [], None, [], 0
+    while i < len(args):
+        if args[i] == "--role":
+            role = args[i + 1]
+            i += 2
+        elif args[i] == "--scopes":
+            i += 1
+            while i < len(args) and not args[i].startswith("-"):
+                scopes.append(args[i])
+                i += 1
+        else:
+            kept.append(args[i])
+            i += 1
+    if role is None or not scopes:
+        fail("usage error: --role and --scopes must be used together")
+    done = subprocess.run([REAL_AZ, "ad", "sp", "create-for-rbac"] + kept, capture_output=True, text=True)
+    sys.stderr.write(done.stderr)
+    if done.returncode != 0:
+        sys.stdout.write(done.stdout)
+        return done.returncode
+    app_id = json.loads(done.stdout)["appId"]
+    principal = subprocess.run([REAL_AZ, "ad", "sp", "show", "--id", app_id, "--query", "id", "-o", "tsv"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    for scope in scopes:
+        with open(os.devnull, "w") as quiet:
+            saved, sys.stdout = sys.stdout, quiet
+            try:
+                role_assignment_create(["--assignee-object-id", principal, "--assignee-principal-type",
+                                        "ServicePrincipal", "--role", role, "--scope", scope, "-o", "none"])
+            finally:
+                sys.stdout = saved
+    sys.stdout.write(done.stdout)
+    return 0
 
 
 # ---- az keyvault secret set --------------------------------------------------------------------------------------

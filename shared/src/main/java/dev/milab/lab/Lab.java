@@ -462,6 +462,15 @@ public final class Lab implements AutoCloseable {
         return imdsEndpoint(vmName).server().baseUri();
     }
 
+    /** The IMDS address of the VM {@code vmName} in {@code resourceGroup} (a VM made through Resource Manager). */
+    public URI imdsAddress(String resourceGroup, String vmName) {
+        VmEndpoint endpoint = imds.get(vmKey(resourceGroup, vmName));
+        if (endpoint == null) {
+            throw new IllegalArgumentException("No VM named " + vmName + " was ever created in " + resourceGroup);
+        }
+        return endpoint.server().baseUri();
+    }
+
     /** A VM's IMDS, for lab settings such as fault injection. */
     public InstanceMetadataService imds(String vmName) {
         return imdsEndpoint(vmName).service();

@@ -1,6 +1,7 @@
 package dev.milab.entra;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -69,6 +70,18 @@ class UserGrantsTest {
             assertThat(p.client()).isEqualTo("Microsoft Azure CLI");
             assertThat(p.scope()).isEqualTo(ARM_SCOPE);
         });
+    }
+
+    @Test
+    void aShorterPollingIntervalReachesNewCodesOnlyAndStaysWithinEntrasFiveSeconds() {
+        JsonNode before = ok(deviceCode(FirstPartyClients.AZURE_CLI, ARM_SCOPE));
+        lab.deviceCodes().pollingInterval(1);
+        JsonNode after = ok(deviceCode(FirstPartyClients.AZURE_CLI, ARM_SCOPE));
+
+        assertThat(before.get("interval").asInt()).isEqualTo(5);
+        assertThat(after.get("interval").asInt()).isEqualTo(1);
+        assertThatThrownBy(() -> lab.deviceCodes().pollingInterval(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> lab.deviceCodes().pollingInterval(6)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

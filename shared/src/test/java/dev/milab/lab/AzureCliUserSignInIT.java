@@ -56,6 +56,7 @@ class AzureCliUserSignInIT {
         running = LabServer.start(LabServerBannerTest.freePorts(state));
         lab = running.lab();
         cli = AzureCli.forLab(lab, state.resolve("azure-cli"));
+        lab.deviceCodes().pollingInterval(1); // az's MSAL waits the interval between polls: 1 s instead of 5
         printed = signInWithADeviceCode("login", "--use-device-code", "-o", "none");
     }
 

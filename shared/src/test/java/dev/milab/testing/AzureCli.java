@@ -101,10 +101,12 @@ public final class AzureCli {
 
     /**
      * Signs in to {@code lab} as its learner ({@code az login --use-device-code}), approving the code az waits on
-     * with {@code lab.deviceCodes()} where a person would enter it at microsoft.com/devicelogin.
+     * with {@code lab.deviceCodes()} where a person would enter it at microsoft.com/devicelogin. The lab's polling
+     * interval is shortened to a second: az waits that long between polls.
      */
     public static AzureCli signedInAsLearner(Lab lab, Path configDir) {
         AzureCli az = forLab(lab, configDir);
+        lab.deviceCodes().pollingInterval(1);
         CompletableFuture<Result> login = az.start("login", "--use-device-code", "-o", "none");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (lab.deviceCodes().pending().isEmpty() && !login.isDone()) {

@@ -1,0 +1,86 @@
+package dev.milab.userassigned.azure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.milab.arm.ResourceIds;
+import dev.milab.arm.SqlServer;
+import dev.milab.arm.UserAssignedIdentity;
+import dev.milab.lab.Lab;
+import dev.milab.lab.LabServer;
+import dev.milab.testing.AzureCli;
+
+/**
+ * {@code azure/setup.sh}, the script this module's README gives for real Azure, run unchanged by the Azure CLI
+ * against the standalone lab's default scenario, signed in as the learner: MyUserIdentity on its own, VM1..VM5 with
+ * it attached, SQL1 with Entra-only authentication and the learner as its Entra admin, db1 and the firewall rule.
+ * Skipped without {@code az}.
+ */
+class SetupScriptOnTheLabIT {
+
+    private static final String SQL = "sql1-setup" + UUID.randomUUID().toString().substring(0, 6);
+    private static Lab lab;
+    private static AzureCli.Result run;
+
+    @BeforeAll
+    static void runTheScriptAsTheLearner() throws Exception {
+        assumeTrue(AzureCli.installed(), "the Azure CLI (az) is not installed (apt-get install azure-cli)");
+        Path state = Files.createDirectories(Path.of("target", "setup-script-" + UUID.randomUUID())).toAbsolutePath();
+        lab = Lab.builder().stateDirectory(state).start();
+        LabServer.seedDefaultScenario(lab);
+        AzureCli az = AzureCli.signedInAsLearner(lab, state.resolve("azure-cli"));
+        run = az.runScript(Path.of("azure/setup.sh"), "", Map.of("SQL_SERVER", SQL), AzureCli.needsStandIns(), 300);
+    }
+
+    @AfterAll
+    static void stopTheLab() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @Test
+    void theScriptEndsWellAndPrintsTheClientIdTheAppNames() {
+        assertThat(run.exitCode()).as(run.text()).isZero();
+        UserAssignedIdentity identity = myUserIdentity();
+        assertThat(run.stdout())
+            .contains("clientId    " + identity.clientId() + "   (azure.client-id in app.properties)")
+            .contains("principalId " + identity.principal().objectId() + "   (the object id; not what the app names)")
+            .contains("azure.client-id=" + identity.clientId())
+            .contains("sql.url=jdbc:sqlserver://" + SQL + ".database.windows.net:1433;databaseName=db1;");
+    }
+
+    @Test
+    void theOneIdentityIsOnAllFiveVmsAndNoneHasOneOfItsOwn() {
+        for (int n = 1; n <= 5; n++) {
+            var vm = lab.resources().virtualMachine("rg-milab-02", "vm" + n).orElseThrow();
+            assertThat(vm.userAssigned()).extracting(UserAssignedIdentity::id)
+                .containsExactly(myUserIdentity().id());
+            assertThat(vm.systemAssigned()).isNull();
+        }
+    }
+
+    @Test
+    void sql1AcceptsEntraOnlyWithTheLearnerAsItsAdmin() {
+        SqlServer server = lab.resources().sqlServer("rg-milab-02", SQL).orElseThrow();
+        assertThat(server.entraOnlyAuthentication()).isTrue();
+        assertThat(server.entraAdmin().sid()).isEqualTo(lab.learner().objectId());
+        assertThat(server.entraAdmin().principalType()).isEqualTo("User");
+        assertThat(server.databases()).containsExactly("db1");
+        assertThat(server.firewallRules()).extracting(SqlServer.FirewallRule::name).contains("AllowAzureServices");
+    }
+
+    private static UserAssignedIdentity myUserIdentity() {
+        return lab.resources().userAssignedIdentity(ResourceIds.userAssignedIdentity(lab.subscriptionId(),
+            "rg-milab-02", "MyUserIdentity")).orElseThrow();
+    }
+}
