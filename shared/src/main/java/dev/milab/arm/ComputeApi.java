@@ -25,7 +25,7 @@ import dev.milab.http.LabHttpResponse;
 final class ComputeApi implements ProviderApi {
 
     /** Newest first: 2026-03-01 is what {@code @azure/arm-compute} 24.1 sends, 2025-04-01 the Java SDK 2.55. */
-    static final List<String> API_VERSIONS = List.of("2026-03-01", "2025-04-01", "2024-11-01", "2024-07-01",
+    static final List<String> API_VERSIONS = List.of("2026-03-01", "2025-11-01", "2025-04-01", "2024-11-01", "2024-07-01",
         "2024-03-01", "2023-09-01", "2023-07-01", "2023-03-01", "2022-11-01", "2022-08-01", "2022-03-01", "2021-11-01",
         "2021-07-01", "2021-03-01");
     private static final String TYPE = "Microsoft.Compute/virtualMachines";

@@ -18,7 +18,7 @@ import dev.milab.http.LabHttpResponse;
  */
 final class ManagedIdentityApi implements ProviderApi {
 
-    static final List<String> API_VERSIONS = List.of("2024-11-30", "2023-07-31-preview", "2023-01-31",
+    static final List<String> API_VERSIONS = List.of("2025-05-31-preview", "2024-11-30", "2023-07-31-preview", "2023-01-31",
         "2022-01-31-preview", "2021-09-30-preview", "2018-11-30", "2015-08-31-preview");
     private static final String TYPE = "Microsoft.ManagedIdentity/userAssignedIdentities";
     private static final String FIC_TYPE = TYPE + "/federatedIdentityCredentials";

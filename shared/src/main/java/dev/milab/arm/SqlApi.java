@@ -26,7 +26,7 @@ final class SqlApi implements ProviderApi {
      * Newest first. {@code @azure/arm-sql} 10.0 sends 2022-08-01-preview for servers and databases and
      * 2020-11-01-preview for administrators and firewall rules; the Java SDK 2.53 sends 2021-11-01.
      */
-    static final List<String> API_VERSIONS = List.of("2024-05-01-preview", "2023-08-01", "2023-08-01-preview",
+    static final List<String> API_VERSIONS = List.of("2025-02-01-preview", "2024-05-01-preview", "2023-08-01", "2023-08-01-preview",
         "2023-05-01-preview", "2022-11-01-preview", "2022-08-01-preview", "2022-05-01-preview", "2021-11-01",
         "2021-02-01-preview", "2020-11-01-preview", "2014-04-01");
     private static final String TYPE = "Microsoft.Sql/servers";

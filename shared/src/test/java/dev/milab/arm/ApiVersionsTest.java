@@ -29,7 +29,16 @@ class ApiVersionsTest {
     @ParameterizedTest(name = "{0} {1} ({2})")
     @CsvSource({
         "virtualMachines, 2026-03-01, @azure/arm-compute 24.1.0",
-        "virtualMachines, 2025-04-01, azure-resourcemanager-compute 2.55",
+        "virtualMachines, 2025-04-01, azure-resourcemanager-compute 2.55 and Go armcompute v7",
+        "virtualMachines, 2026-03-01, azure-mgmt-compute (Python; its _metadata.json)",
+        "virtualMachines, 2025-11-01, Azure.ResourceManager.Compute (.NET; pinned in azure-rest-api-specs)",
+        "userAssignedIdentities, 2025-05-31-preview, azure-mgmt-msi (Python; its _metadata.json)",
+        "userAssignedIdentities, 2022-01-31-preview, Azure CLI (its profile's user_assigned_identities)",
+        "vaults, 2025-05-01, azure-mgmt-keyvault (Python; its _metadata.json)",
+        "servers, 2025-02-01-preview, azure-mgmt-sql (Python; its _metadata.json)",
+        "servers, 2021-02-01-preview, Azure CLI 2.45 az sql server create",
+        "servers, 2022-05-01-preview, Azure CLI 2.45 az sql db create",
+        "resourceGroups, 2024-11-01, Azure CLI (its profile)",
         "vaults, 2026-02-01, @azure/arm-keyvault 5.0.0 and Azure.ResourceManager.KeyVault 1.4.0",
         "vaults, 2025-05-01, azure-resourcemanager-keyvault 2.54",
         "servers, 2022-08-01-preview, @azure/arm-sql 10.0.0 servers and databases",

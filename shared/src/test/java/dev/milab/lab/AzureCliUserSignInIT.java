@@ -159,6 +159,12 @@ class AzureCliUserSignInIT {
             assertThat(pending.get("client").asText()).isEqualTo("Microsoft Azure CLI");
             assertThat(pending.has("deviceCode") || pending.has("device_code")).isFalse();
             String code = pending.get("userCode").asText();
+            // Approve once az has polled and heard "pending", as a person is slower than MSAL's first poll.
+            long polled = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < polled && lab.trace().hops().stream()
+                    .noneMatch(h -> h.outcome().startsWith("400 authorization_pending"))) {
+                Thread.sleep(50);
+            }
             HttpResponse<String> approved = send("POST", running.controlAddress() + "/device-codes/" + code
                 + "/approve");
             assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);

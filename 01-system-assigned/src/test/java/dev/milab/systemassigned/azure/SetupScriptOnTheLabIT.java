@@ -64,6 +64,18 @@ class SetupScriptOnTheLabIT {
     }
 
     @Test
+    void theReadmeShowsWhatTheScriptPrintsOnTheLab() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        int marker = readme.indexOf("<!-- setup-on-lab-output -->");
+        assertThat(marker).as("README.md marks the script's output on the lab").isPositive();
+        int start = readme.indexOf("```text\n", marker) + "```text\n".length();
+        String shown = readme.substring(start, readme.indexOf("```", start));
+        String printed = run.stdout().replace(vm1().systemAssigned().objectId(), "<principalId>")
+            .replace(SQL, "sql1-<n>");
+        assertThat(printed.strip()).isEqualTo(shown.strip());
+    }
+
+    @Test
     void sql1HasTheLearnerAsItsEntraAdminDb1AndTheRuleForAzureServices() {
         SqlServer server = lab.resources().sqlServer("rg-milab-01", SQL).orElseThrow();
         assertThat(server.administratorLogin()).isEqualTo("sqladmin");
