@@ -93,7 +93,8 @@ public final class AzureCli {
     public static AzureCli signedInAsAdmin(Lab lab, Path configDir) {
         AzureCli az = forLab(lab, configDir);
         AdminPrincipal admin = lab.admin();
-        Result login = az.run("login", "--service-principal", "-u", admin.clientId(), "-p", admin.clientSecret(),
+        // -p=secret: a secret that starts with '-' would be taken for an option (az's own advice).
+        Result login = az.run("login", "--service-principal", "-u", admin.clientId(), "-p=" + admin.clientSecret(),
             "--tenant", admin.tenantId(), "-o", "none");
         assertThat(login.exitCode()).as(login.text()).isZero();
         return az;
