@@ -1,7 +1,6 @@
 package dev.milab.systemassigned.azure;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +15,8 @@ import dev.milab.arm.BuiltInRoles;
 import dev.milab.arm.SqlServer;
 import dev.milab.arm.VirtualMachine;
 import dev.milab.lab.Lab;
-import dev.milab.lab.LabServer;
 import dev.milab.testing.AzureCli;
+import dev.milab.testing.ScriptOnTheLab;
 
 /**
  * {@code azure/setup.sh}, the script this module's README gives for real Azure, run unchanged by the Azure CLI
@@ -30,24 +29,21 @@ class SetupScriptOnTheLabIT {
 
     private static final String SQL = "sql1-setup" + UUID.randomUUID().toString().substring(0, 6);
     private static final String PASSWORD = "Before-" + UUID.randomUUID().toString().substring(0, 12) + "!";
+    private static ScriptOnTheLab script;
     private static Lab lab;
     private static AzureCli.Result run;
 
     @BeforeAll
     static void runTheScriptAsTheLearner() throws Exception {
-        assumeTrue(AzureCli.installed(), "the Azure CLI (az) is not installed (apt-get install azure-cli)");
-        Path state = Files.createDirectories(Path.of("target", "setup-script-" + UUID.randomUUID())).toAbsolutePath();
-        lab = Lab.builder().stateDirectory(state).start();
-        LabServer.seedDefaultScenario(lab);
-        AzureCli az = AzureCli.signedInAsLearner(lab, state.resolve("azure-cli"));
-        run = az.runScript(Path.of("azure/setup.sh"), PASSWORD + "\n", Map.of("SQL", SQL), AzureCli.needsStandIns(),
-            240);
+        script = ScriptOnTheLab.run(Path.of("azure/setup.sh"), PASSWORD + "\n", Map.of("SQL", SQL));
+        lab = script.lab();
+        run = script.result();
     }
 
     @AfterAll
     static void stopTheLab() {
-        if (lab != null) {
-            lab.close();
+        if (script != null) {
+            script.close();
         }
     }
 

@@ -1,9 +1,7 @@
 package dev.milab.userassigned.azure;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
@@ -16,8 +14,8 @@ import dev.milab.arm.ResourceIds;
 import dev.milab.arm.SqlServer;
 import dev.milab.arm.UserAssignedIdentity;
 import dev.milab.lab.Lab;
-import dev.milab.lab.LabServer;
 import dev.milab.testing.AzureCli;
+import dev.milab.testing.ScriptOnTheLab;
 
 /**
  * {@code azure/setup.sh}, the script this module's README gives for real Azure, run unchanged by the Azure CLI
@@ -28,23 +26,21 @@ import dev.milab.testing.AzureCli;
 class SetupScriptOnTheLabIT {
 
     private static final String SQL = "sql1-setup" + UUID.randomUUID().toString().substring(0, 6);
+    private static ScriptOnTheLab script;
     private static Lab lab;
     private static AzureCli.Result run;
 
     @BeforeAll
     static void runTheScriptAsTheLearner() throws Exception {
-        assumeTrue(AzureCli.installed(), "the Azure CLI (az) is not installed (apt-get install azure-cli)");
-        Path state = Files.createDirectories(Path.of("target", "setup-script-" + UUID.randomUUID())).toAbsolutePath();
-        lab = Lab.builder().stateDirectory(state).start();
-        LabServer.seedDefaultScenario(lab);
-        AzureCli az = AzureCli.signedInAsLearner(lab, state.resolve("azure-cli"));
-        run = az.runScript(Path.of("azure/setup.sh"), "", Map.of("SQL_SERVER", SQL), AzureCli.needsStandIns(), 300);
+        script = ScriptOnTheLab.run(Path.of("azure/setup.sh"), "", Map.of("SQL_SERVER", SQL));
+        lab = script.lab();
+        run = script.result();
     }
 
     @AfterAll
     static void stopTheLab() {
-        if (lab != null) {
-            lab.close();
+        if (script != null) {
+            script.close();
         }
     }
 

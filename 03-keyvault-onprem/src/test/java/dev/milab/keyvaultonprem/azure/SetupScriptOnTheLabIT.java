@@ -19,8 +19,8 @@ import dev.milab.arm.ResourceIds;
 import dev.milab.arm.UserAssignedIdentity;
 import dev.milab.entra.Application;
 import dev.milab.lab.Lab;
-import dev.milab.lab.LabServer;
 import dev.milab.testing.AzureCli;
+import dev.milab.testing.ScriptOnTheLab;
 
 /**
  * {@code azure/setup.sh}, the script this module's README gives for real Azure, run unchanged by the Azure CLI
@@ -34,28 +34,26 @@ class SetupScriptOnTheLabIT {
     private static final String KV = "kv1-setup" + UUID.randomUUID().toString().substring(0, 6);
     private static final String WEB = "web1-setup" + UUID.randomUUID().toString().substring(0, 6);
     private static final String DB_PASSWORD = "orders-" + UUID.randomUUID();
+    private static ScriptOnTheLab script;
     private static Lab lab;
     private static Path work;
     private static AzureCli.Result run;
 
     @BeforeAll
     static void runTheScriptAsTheLearner() throws Exception {
-        assumeTrue(AzureCli.installed(), "the Azure CLI (az) is not installed (apt-get install azure-cli)");
         assumeTrue(AzureCli.onPath("openssl"), "openssl is not installed (the script makes a certificate with it)");
-        Path state = Files.createDirectories(Path.of("target", "setup-script-" + UUID.randomUUID())).toAbsolutePath();
-        lab = Lab.builder().stateDirectory(state).start();
-        LabServer.seedDefaultScenario(lab);
-        AzureCli az = AzureCli.signedInAsLearner(lab, state.resolve("azure-cli"));
         // The script writes the certificate and its key where it runs: a copy of it in a directory of its own.
-        work = Files.createDirectories(state.resolve("azure"));
-        Path script = Files.copy(Path.of("azure/setup.sh"), work.resolve("setup.sh"));
-        run = az.runScript(script, DB_PASSWORD + "\n", Map.of("KV", KV, "WEB", WEB), AzureCli.needsStandIns(), 300);
+        work = Files.createDirectories(Path.of("target", "setup-script-" + UUID.randomUUID(), "azure"));
+        Path copy = Files.copy(Path.of("azure/setup.sh"), work.resolve("setup.sh"));
+        script = ScriptOnTheLab.run(copy, DB_PASSWORD + "\n", Map.of("KV", KV, "WEB", WEB));
+        lab = script.lab();
+        run = script.result();
     }
 
     @AfterAll
     static void stopTheLab() {
-        if (lab != null) {
-            lab.close();
+        if (script != null) {
+            script.close();
         }
     }
 

@@ -8,11 +8,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Map;
-import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,8 +22,8 @@ import dev.milab.arm.VirtualMachine;
 import dev.milab.entra.Application;
 import dev.milab.http.Json;
 import dev.milab.lab.Lab;
-import dev.milab.lab.LabServer;
 import dev.milab.testing.AzureCli;
+import dev.milab.testing.ScriptOnTheLab;
 
 /**
  * {@code azure/setup.sh}, the script this module's README gives for real Azure, run unchanged by the Azure CLI
@@ -35,23 +33,21 @@ import dev.milab.testing.AzureCli;
  */
 class SetupScriptOnTheLabIT {
 
+    private static ScriptOnTheLab script;
     private static Lab lab;
     private static AzureCli.Result run;
 
     @BeforeAll
     static void runTheScriptAsTheLearner() throws Exception {
-        assumeTrue(AzureCli.installed(), "the Azure CLI (az) is not installed (apt-get install azure-cli)");
-        Path state = Files.createDirectories(Path.of("target", "setup-script-" + UUID.randomUUID())).toAbsolutePath();
-        lab = Lab.builder().stateDirectory(state).start();
-        LabServer.seedDefaultScenario(lab);
-        AzureCli az = AzureCli.signedInAsLearner(lab, state.resolve("azure-cli"));
-        run = az.runScript(Path.of("azure/setup.sh"), "", Map.of(), AzureCli.needsStandIns(), 240);
+        script = ScriptOnTheLab.run(Path.of("azure/setup.sh"), "", Map.of());
+        lab = script.lab();
+        run = script.result();
     }
 
     @AfterAll
     static void stopTheLab() {
-        if (lab != null) {
-            lab.close();
+        if (script != null) {
+            script.close();
         }
     }
 
