@@ -30,6 +30,8 @@ import jmespath
 REAL_AZ = os.environ.get("MILAB_REAL_AZ", "/usr/bin/az")
 ARM = "https://management.azure.com"
 COMPUTE = "2022-11-01"          # the CLI's 'latest' profile for Microsoft.Compute
+NETWORK = "2022-01-01"          # the CLI's 'latest' profile for Microsoft.Network (and its templates' public IPs)
+RESOURCES = "2022-09-01"        # the CLI's 'latest' profile for Microsoft.Resources (deployments)
 AUTHORIZATION = "2022-04-01"    # az role assignment create (2.45) for role assignments and definitions
 KEY_VAULT = "7.0"               # the CLI's 'latest' profile for the Key Vault data plane
 STAND_IN = "(lab stand-in for Debian's az 2.45)"
@@ -220,7 +222,83 @@ def vm_create(args):
     return emit(result, opts)
 
 
-def identity_body(identities, current):
+class _TemplateCommand:
+    """What az's template builder asks of its `cmd`: the cloud profile and api-versions (the CLI's 'latest' profile)."""
+
+    class _Context:
+        class cloud:  # noqa: N801 - mirrors cli_ctx.cloud
+            profile = "latest"
+
+    cli_ctx = _Context()
+
+    @staticmethod
+    def get_api_version(resource_type=None, operation_group=None):
+        return COMPUTE
+
+    @staticmethod
+    def supported_api_version(resource_type=None, min_api=None, max_api=None, operation_group=None):
+        return min_api is None or NETWORK >= min_api
+
+
+def vm_create_template(subscription, group, name, location, image, size, admin_username, ssh_key,
+                       public_ip_sku=None, public_ip_address=None, nsg_rule=None, assign_identity=None,
+                       existing_subnet=None):
+    """The template `az vm create` deploys, made by az's own builder (azure.cli.command_modules.vm._template_builder)
+    with the values az's validators give the scripts' arguments; `existing_subnet` (vnet, subnet) is the subnet az
+    finds in the group (the validator lists the group's virtual networks) and uses instead of a new network."""
+    from azure.cli.core.commands.arm import ArmTemplateBuilder
+    from azure.cli.command_modules.vm._template_builder import (build_vm_resource, build_nic_resource,
+                                                                build_vnet_resource, build_nsg_resource,
+                                                                build_public_ip_resource, StorageProfile)
+    from azure.cli.command_modules.vm._vm_utils import normalize_disk_info
+    cmd = _TemplateCommand()
+    reference = IMAGES.get(image.lower())
+    if reference is None:
+        fail(f"image '{image}' is not one the stand-in knows (it knows {', '.join(IMAGES)})")
+    network = f"/subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.Network"
+    template = ArmTemplateBuilder()
+    tags = {}
+    nic_name = f"{name}VMNic"
+    nic_dependencies = []
+    if existing_subnet:
+        vnet_name, subnet = existing_subnet
+    else:
+        vnet_name, subnet = f"{name}VNET", f"{name}Subnet"
+        nic_dependencies.append(f"Microsoft.Network/virtualNetworks/{vnet_name}")
+        template.add_resource(build_vnet_resource(cmd, vnet_name, location, tags, "10.0.0.0/16", subnet,
+                                                  "10.0.0.0/24"))
+    nsg = f"{name}NSG"
+    nic_dependencies.append(f"Microsoft.Network/networkSecurityGroups/{nsg}")
+    template.add_resource(build_nsg_resource(cmd, nsg, location, tags, nsg_rule or "SSH"))
+    if public_ip_address != "":
+        public_ip_address = public_ip_address or f"{name}PublicIP"
+        nic_dependencies.append(f"Microsoft.Network/publicIpAddresses/{public_ip_address}")
+        # az's validator: a Standard public IP is static; Basic keeps the parameter's default, dynamic
+        allocation = "static" if (public_ip_sku or "").lower() == "standard" else "dynamic"
+        template.add_resource(build_public_ip_resource(cmd, public_ip_address, location, tags, allocation, None,
+                                                       public_ip_sku, None))
+    nic = build_nic_resource(cmd, nic_name, location, tags, name, f"{network}/virtualNetworks/{vnet_name}/subnets/"
+                             f"{subnet}", None, f"{network}/networkSecurityGroups/{nsg}",
+                             f"{network}/publicIPAddresses/{public_ip_address}" if public_ip_address else None)
+    nic["dependsOn"] = nic_dependencies
+    template.add_resource(nic)
+    vm = build_vm_resource(
+        cmd=cmd, name=name, location=location, tags=tags, size=size, storage_profile=StorageProfile.ManagedPirImage,
+        nics=[{"id": f"{network}/networkInterfaces/{nic_name}", "properties": {"deleteOption": None}}],
+        admin_username=admin_username, ssh_key_values=[ssh_key],
+        ssh_key_path=f"/home/{admin_username}/.ssh/authorized_keys", authentication_type="ssh",
+        os_publisher=reference["publisher"], os_offer=reference["offer"], os_sku=reference["sku"],
+        os_version=reference["version"], custom_image_os_type="linux",
+        disk_info=normalize_disk_info(size=size, image_data_disks=[], data_disk_sizes_gb=None, attach_data_disks=[],
+                                      storage_sku=None, os_disk_caching=None))
+    vm["dependsOn"] = [f"Microsoft.Network/networkInterfaces/{nic_name}"]
+    if assign_identity is not None:
+        vm["identity"] = identity_body(assign_identity, current=None, separator=",")
+    template.add_resource(vm)
+    return template.build()
+
+
+def identity_body(identities, current, separator=", "):
     """The identity block az sends: [system] (or none given) is the system-assigned one, the rest are resource ids."""
     system = not identities or any(i.lower() == "[system]" for i in identities)
     user = [i for i in identities if i.lower() != "[system]"]
@@ -228,7 +306,7 @@ def identity_body(identities, current):
     system = system or "systemassigned" in current_type
     kept_user = "userassigned" in current_type
     types = [t for t, on in (("SystemAssigned", system), ("UserAssigned", bool(user) or kept_user)) if on]
-    body = {"type": ", ".join(types) if types else "None"}
+    body = {"type": separator.join(types) if types else "None"}
     if user:
         body["userAssignedIdentities"] = {i: {} for i in user}
     return body
