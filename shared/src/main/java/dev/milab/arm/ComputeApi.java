@@ -24,10 +24,7 @@ import dev.milab.http.LabHttpResponse;
  */
 final class ComputeApi implements ProviderApi {
 
-    /**
-     * Newest first: 2026-03-01 is what {@code @azure/arm-compute} 24.1 sends, 2025-04-01 the Java SDK 2.55; back to
-     * 2015-06-15, since templates name old ones ({@code az vm create}'s reads its VM with 2019-07-01).
-     */
+    /** Newest first: 2026-03-01 is what {@code @azure/arm-compute} 24.1 sends, 2025-04-01 the Java SDK 2.55. */
     static final List<String> API_VERSIONS = List.of("2026-03-01", "2025-04-01", "2024-11-01", "2024-07-01",
         "2024-03-01", "2023-09-01", "2023-07-01", "2023-03-01", "2022-11-01", "2022-08-01", "2022-03-01", "2021-11-01",
         "2021-07-01", "2021-03-01", "2020-12-01", "2020-06-01", "2019-12-01", "2019-07-01", "2019-03-01", "2018-10-01",
