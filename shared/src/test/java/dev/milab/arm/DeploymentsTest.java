@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,9 +14,6 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.milab.entra.ServicePrincipal;
-import dev.milab.http.Json;
-import dev.milab.http.LabHttpRequest;
 import dev.milab.http.LabHttpResponse;
 import dev.milab.lab.Lab;
 
@@ -31,27 +26,24 @@ import dev.milab.lab.Lab;
 class DeploymentsTest {
 
     private static final String VERSION = "2022-09-01";
+    private static DirectArm arm;
     private static Lab lab;
-    private static ResourceManagerEndpoint arm;
     private static String owner;
     private static String reader;
     private static String vmContributor;
-    private static int groups;
 
     @BeforeAll
     static void aLabWithAnOwnerAReaderAndAVirtualMachineContributor() {
-        lab = Lab.start();
-        arm = new ResourceManagerEndpoint(lab.resources(), lab.tokenValidator(), lab.rbac(), lab.clock());
-        String subscription = ResourceIds.subscription(lab.subscriptionId());
-        owner = tokenFor(lab.createUserAssignedIdentity("deployer").principal(), BuiltInRoles.OWNER, subscription);
-        reader = tokenFor(lab.createUserAssignedIdentity("onlooker").principal(), BuiltInRoles.READER, subscription);
-        vmContributor = tokenFor(lab.createUserAssignedIdentity("vmonly").principal(),
-            BuiltInRoles.VIRTUAL_MACHINE_CONTRIBUTOR, subscription);
+        arm = DirectArm.start("rg-d");
+        lab = arm.lab;
+        owner = arm.tokenWithRole("deployer", BuiltInRoles.OWNER);
+        reader = arm.tokenWithRole("onlooker", BuiltInRoles.READER);
+        vmContributor = arm.tokenWithRole("vmonly", BuiltInRoles.VIRTUAL_MACHINE_CONTRIBUTOR);
     }
 
     @AfterAll
     static void stop() {
-        lab.close();
+        arm.close();
     }
 
     @Test
@@ -305,7 +297,7 @@ class DeploymentsTest {
     }
 
     private static String network(String rg, String typeAndName) {
-        return ResourceIds.resourceGroup(lab.subscriptionId(), rg) + "/providers/Microsoft.Network/" + typeAndName;
+        return arm.networkId(rg, typeAndName);
     }
 
     private static String deployment(String rg, String name) {
@@ -322,35 +314,24 @@ class DeploymentsTest {
             + parameters + ","), token);
     }
 
-    private static synchronized String group() {
-        String name = "rg-d" + (++groups);
-        lab.resources().createResourceGroup(name, "westeurope");
-        return name;
+    private static String group() {
+        return arm.group();
     }
 
-    static LabHttpResponse get(String url, String token) {
-        URI uri = URI.create(url);
-        return arm.handle(new LabHttpRequest("GET", uri.getHost(), uri.getPath(), uri.getRawQuery(),
-            Map.of("authorization", List.of("Bearer " + token)), new byte[0]));
+    private static LabHttpResponse get(String url, String token) {
+        return arm.get(url, token);
     }
 
-    static LabHttpResponse call(String method, String path, String apiVersion, String token, String body) {
-        return call(method, path, apiVersion, token, body, null);
+    private static LabHttpResponse call(String method, String path, String apiVersion, String token, String body) {
+        return arm.call(method, path, apiVersion, token, body);
     }
 
-    static LabHttpResponse call(String method, String path, String apiVersion, String token, String body,
-                                String query) {
-        return arm.handle(new LabHttpRequest(method, "management.azure.com", path, "api-version=" + apiVersion
-            + (query == null ? "" : "&" + query), Map.of("authorization", List.of("Bearer " + token)),
-            body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8)));
+    private static LabHttpResponse call(String method, String path, String apiVersion, String token, String body,
+                                        String query) {
+        return arm.call(method, path, apiVersion, token, body, query);
     }
 
-    static JsonNode json(LabHttpResponse response) throws IOException {
-        return Json.read(response.bodyAsString());
-    }
-
-    private static String tokenFor(ServicePrincipal principal, RoleDefinition role, String scope) {
-        lab.grantRole(principal.objectId(), role, scope);
-        return lab.tokens().issueManagedIdentityToken(principal, "https://management.azure.com/").accessToken();
+    private static JsonNode json(LabHttpResponse response) throws IOException {
+        return DirectArm.json(response);
     }
 }

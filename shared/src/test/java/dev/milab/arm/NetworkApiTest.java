@@ -1,11 +1,8 @@
 package dev.milab.arm;
 
-import static dev.milab.arm.DeploymentsTest.json;
+import static dev.milab.arm.DirectArm.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,8 +12,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.milab.entra.ServicePrincipal;
-import dev.milab.http.LabHttpRequest;
 import dev.milab.http.LabHttpResponse;
 import dev.milab.lab.Lab;
 
@@ -28,24 +23,22 @@ import dev.milab.lab.Lab;
 class NetworkApiTest {
 
     private static final String V = "2022-01-01";
+    private static DirectArm arm;
     private static Lab lab;
-    private static ResourceManagerEndpoint arm;
     private static String owner;
     private static String reader;
-    private static int groups;
 
     @BeforeAll
     static void aLabWithAnOwnerAndAReader() {
-        lab = Lab.start();
-        arm = new ResourceManagerEndpoint(lab.resources(), lab.tokenValidator(), lab.rbac(), lab.clock());
-        String subscription = ResourceIds.subscription(lab.subscriptionId());
-        owner = tokenFor(lab.createUserAssignedIdentity("netowner").principal(), BuiltInRoles.OWNER, subscription);
-        reader = tokenFor(lab.createUserAssignedIdentity("netreader").principal(), BuiltInRoles.READER, subscription);
+        arm = DirectArm.start("rg-n");
+        lab = arm.lab;
+        owner = arm.tokenWithRole("netowner", BuiltInRoles.OWNER);
+        reader = arm.tokenWithRole("netreader", BuiltInRoles.READER);
     }
 
     @AfterAll
     static void stop() {
-        lab.close();
+        arm.close();
     }
 
     @Test
@@ -223,28 +216,19 @@ class NetworkApiTest {
     }
 
     private static String id(String rg, String typeAndName) {
-        return ResourceIds.resourceGroup(lab.subscriptionId(), rg) + "/providers/Microsoft.Network/" + typeAndName;
+        return arm.networkId(rg, typeAndName);
     }
 
-    private static synchronized String group() {
-        String name = "rg-n" + (++groups);
-        lab.resources().createResourceGroup(name, "westeurope");
-        return name;
+    private static String group() {
+        return arm.group();
     }
 
     private static LabHttpResponse call(String method, String path, String apiVersion, String token, String body) {
-        return call(method, path, apiVersion, token, body, null);
+        return arm.call(method, path, apiVersion, token, body);
     }
 
     private static LabHttpResponse call(String method, String path, String apiVersion, String token, String body,
                                         String query) {
-        return arm.handle(new LabHttpRequest(method, "management.azure.com", path, "api-version=" + apiVersion
-            + (query == null ? "" : "&" + query), Map.of("authorization", List.of("Bearer " + token)),
-            body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static String tokenFor(ServicePrincipal principal, RoleDefinition role, String scope) {
-        lab.grantRole(principal.objectId(), role, scope);
-        return lab.tokens().issueManagedIdentityToken(principal, "https://management.azure.com/").accessToken();
+        return arm.call(method, path, apiVersion, token, body, query);
     }
 }
