@@ -52,10 +52,20 @@ final class ComputeApi implements ProviderApi {
             call.requireApiVersion(API_VERSIONS, "locations/publishers/artifacttypes/offers/skus/versions");
             return VirtualMachineImages.handle(call, path);
         }
-        if (!path.is("virtualMachines") || path.segments().size() > 2) {
+        boolean instanceView = path.segments().size() == 3 && path.childType().equalsIgnoreCase("instanceView");
+        if (!path.is("virtualMachines") || path.segments().size() > 2 && !instanceView) {
             throw ProviderApi.unknownType(path, version);
         }
         call.requireApiVersion(API_VERSIONS, "virtualMachines");
+        if (instanceView) {
+            if (!"GET".equals(call.method())) {
+                throw ArmCall.methodNotAllowed(call.method());
+            }
+            call.authorize(TYPE + "/instanceView/read", path.resourceId());
+            Map<String, Object> vm = json(require(path));
+            withInstanceView(vm);
+            return ArmCall.ok(((Map<?, ?>) vm.get("properties")).get("instanceView"));
+        }
         if (path.name() == null) {
             return call.listResources(path, TYPE + "/read", graph.virtualMachines(), VirtualMachine::resourceGroup,
                 this::json);

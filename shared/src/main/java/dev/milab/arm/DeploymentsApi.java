@@ -162,6 +162,8 @@ final class DeploymentsApi implements ProviderApi {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Azure-AsyncOperation", "https://management.azure.com" + id + "/operationStatuses/" + operation
             + "?api-version=" + apiVersion);
+        // The outcome is there already; without Retry-After, or with 0, azure-core waits its default 30 s to poll.
+        headers.put("Retry-After", "1");
         return LabHttpResponse.json(existed ? 200 : 201, Json.write(accepted), headers);
     }
 

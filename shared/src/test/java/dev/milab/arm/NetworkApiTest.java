@@ -198,6 +198,9 @@ class NetworkApiTest {
         assertThat(view.at("/properties/instanceView/statuses").findValuesAsText("code"))
             .containsExactly("ProvisioningState/succeeded", "PowerState/running");
         assertThat(view.at("/properties/instanceView/statuses/1/displayStatus").asText()).isEqualTo("VM running");
+        JsonNode alone = json(call("GET", ResourceIds.virtualMachine(lab.subscriptionId(), rg, "vmrun") + "/instanceView",
+            "2022-11-01", reader, null));
+        assertThat(alone.at("/statuses/1/code").asText()).isEqualTo("PowerState/running");
     }
 
     // --- helpers -----------------------------------------------------------------------------------------------
