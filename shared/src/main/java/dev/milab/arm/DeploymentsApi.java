@@ -142,7 +142,7 @@ final class DeploymentsApi implements ProviderApi {
                 + "64 characters long.");
         }
         ObjectNode body = call.body(BODY, PROPERTIES);
-        Plan plan = preflight(call, path, id, body);
+        Plan plan = checked(() -> preflight(call, path, id, body));
         Instant start = clock.instant();
         boolean existed = graph.storedResource(id).isPresent();
         Map<String, Object> document = run(call, path, id, plan, start);
@@ -172,7 +172,8 @@ final class DeploymentsApi implements ProviderApi {
             throw ArmCall.methodNotAllowed(call.method());
         }
         call.authorize(TYPE + "/validate/action", id);
-        Plan plan = preflight(call, path, id, call.body(BODY, PROPERTIES));
+        ObjectNode body = call.body(BODY, PROPERTIES);
+        Plan plan = checked(() -> preflight(call, path, id, body));
         Map<String, Object> props = new LinkedHashMap<>();
         props.put("templateHash", plan.templateHash);
         props.put("parameters", plan.parameterValues());
@@ -376,6 +377,15 @@ final class DeploymentsApi implements ProviderApi {
         return plan;
     }
 
+    /** Preflight, with a template member of the wrong JSON type (a number for a type, ...) as InvalidTemplate. */
+    private static Plan checked(java.util.function.Supplier<Plan> preflight) {
+        try {
+            return preflight.get();
+        } catch (ClassCastException | IllegalArgumentException | NullPointerException e) {
+            throw invalidTemplate("The template or its parameters have a member of the wrong type.");
+        }
+    }
+
     /** Attaching a user-assigned identity needs assign/action on it, checked here so nothing is half-deployed. */
     private static void requireLinkedAccess(ArmCall call, Deployment scope, Planned p) {
         Object identity = p.definition.get("identity");
@@ -508,9 +518,10 @@ final class DeploymentsApi implements ProviderApi {
                 });
                 response = put(call, p, request);
                 failure = asyncFailure(response);
-            } catch (TemplateLanguage.ExpressionException e) {
+            } catch (TemplateLanguage.ExpressionException | ClassCastException e) {
                 failure = invalidTemplate("Unable to process template language expressions for resource '" + p.id
-                    + "'. '" + e.getMessage() + "'");
+                    + "'. '" + (e instanceof ClassCastException ? "An argument has the wrong type." : e.getMessage())
+                    + "'");
             } catch (ArmException e) {
                 failure = e;
             }
@@ -532,7 +543,7 @@ final class DeploymentsApi implements ProviderApi {
                     value.put("value", scope.at(null).evaluate(out.get("value")));
                     outputs.put(o.getKey(), value);
                 }
-            } catch (TemplateLanguage.ExpressionException | ArmException e) {
+            } catch (TemplateLanguage.ExpressionException | ArmException | ClassCastException e) {
                 Map<String, Object> inner = new LinkedHashMap<>();
                 inner.put("code", "DeploymentOutputEvaluationFailed");
                 inner.put("message", "Unable to evaluate template outputs: '" + String.join(", ",

@@ -94,6 +94,16 @@ final class NetworkApi implements ProviderApi {
                 .map(StoredResource::document).toList());
         }
         String id = path.resourceId();
+        try {
+            return route(call, path, type, id, child);
+        } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
+            // a member of the wrong JSON type (a number for a name, an object for a prefix): nothing was changed
+            throw new ArmException(400, "InvalidRequestFormat", "Cannot parse the request: a member of the body has "
+                + "the wrong type.");
+        }
+    }
+
+    private LabHttpResponse route(ArmCall call, ResourcePath path, String type, String id, boolean child) {
         if (child) {
             return child(call, path, type, id);
         }
@@ -117,6 +127,7 @@ final class NetworkApi implements ProviderApi {
     // --- PUT of a top-level resource ------------------------------------------------------------------------------
 
     private LabHttpResponse put(ArmCall call, ResourcePath path, String type, String id) {
+        requireName(path.name());
         ObjectNode body = call.body(MEMBERS, null);
         JsonNode props = body.get("properties");
         if (props != null && !props.isNull() && !props.isObject()) {
@@ -251,6 +262,9 @@ final class NetworkApi implements ProviderApi {
 
     /** A security rule as Network returns it; Azure's checks on priority, protocol, access and direction. */
     static Map<String, Object> securityRule(String nsgId, String name, Map<String, Object> props) {
+        if (name != null && !name.isBlank()) {
+            requireName(name);
+        }
         if (name == null || name.isBlank()) {
             throw new ArmException(400, "InvalidRequestFormat", "Cannot parse the request: a security rule of '"
                 + nsgId + "' has no name.");
@@ -293,6 +307,15 @@ final class NetworkApi implements ProviderApi {
         json.put("type", NSG + "/securityRules");
         json.put("properties", p);
         return json;
+    }
+
+    /** Network's naming rule for its resources and their children (Microsoft Learn, "Naming rules and restrictions"). */
+    private static void requireName(String name) {
+        if (name == null || !name.matches("\\w([-\\w.]{0,78}\\w)?")) {
+            throw new ArmException(400, "InvalidResourceName", "Resource name " + name + " is invalid. The name can "
+                + "be up to 80 characters long. It must begin with a word character, and it must end with a word "
+                + "character or with '_'. The name may contain word characters or '.', '-', '_'.");
+        }
     }
 
     private static String oneOf(Object value, List<String> allowed, String code, String message, String ruleId) {
@@ -350,6 +373,10 @@ final class NetworkApi implements ProviderApi {
 
     private Map<String, Object> publicIp(String id, Map<String, Object> properties, JsonNode skuNode,
                                          StoredResource existing, Map<String, Object> doc) {
+        if (skuNode != null && !skuNode.isNull() && !skuNode.isObject()) {
+            throw ArmCall.invalidContent("Error converting value " + skuNode + " to type 'PublicIPAddressSku'. Path "
+                + "'sku'");
+        }
         String sku = skuNode != null && skuNode.has("name") ? skuNode.get("name").asText() : "Basic";
         sku = List.of("Basic", "Standard").stream().filter(sku::equalsIgnoreCase).findFirst().orElseThrow(() ->
             new ArmException(400, "InvalidRequestFormat", "Cannot parse the request: the public IP SKU '"
@@ -418,6 +445,7 @@ final class NetworkApi implements ProviderApi {
             p.put("networkSecurityGroup", Map.of("id", map(nsg).get("id")));
         }
         List<Object> built = new ArrayList<>();
+        Map<StoredResource, String> attachments = new LinkedHashMap<>();
         for (int i = 0; i < configs.size(); i++) {
             Map<String, Object> config = map(configs.get(i));
             Map<String, Object> cp = map(config.get("properties"));
@@ -447,7 +475,14 @@ final class NetworkApi implements ProviderApi {
             Object publicRef = cp.get("publicIPAddress");
             if (publicRef != null) {
                 String publicId = (String) map(publicRef).get("id");
-                attachPublicIp(requireReference(publicId, id), configId);
+                StoredResource ip = requireReference(publicId, id);
+                requirePublicIpFree(ip, configId);
+                if (attachments.keySet().stream().anyMatch(a -> a.id().equalsIgnoreCase(ip.id()))) {
+                    throw new ArmException(400, "PublicIPAddressInUse", "Resource " + ip.id() + " is used by two IP "
+                        + "configurations of " + id + ". A public IP address can be associated with one IP "
+                        + "configuration only.");
+                }
+                attachments.put(ip, configId);
                 out.put("publicIPAddress", Map.of("id", publicId));
             }
             out.put("primary", i == 0);
@@ -459,7 +494,9 @@ final class NetworkApi implements ProviderApi {
             json.put("properties", out);
             built.add(json);
         }
+        // every check has passed: only now are the public IPs changed
         releaseDroppedPublicIps(existing, built);
+        attachments.forEach(this::attachPublicIp);
         p.put("ipConfigurations", built);
         p.put("dnsSettings", Map.of("dnsServers", List.of(), "appliedDnsServers", List.of(),
             "internalDomainNameSuffix", "lab" + Integer.toHexString(id.toLowerCase(Locale.ROOT).hashCode())
@@ -525,12 +562,16 @@ final class NetworkApi implements ProviderApi {
         return used;
     }
 
-    private void attachPublicIp(StoredResource ip, String configId) {
+    private static void requirePublicIpFree(StoredResource ip, String configId) {
         Object current = map(ip.properties().get("ipConfiguration")).get("id");
         if (current != null && !configId.equalsIgnoreCase((String) current)) {
             throw new ArmException(400, "PublicIPAddressInUse", "Resource " + ip.id() + " is already in use by "
                 + current + ". A public IP address can be associated with one IP configuration only.");
         }
+    }
+
+    private void attachPublicIp(StoredResource stale, String configId) {
+        StoredResource ip = graph.storedResource(stale.id()).orElse(stale);
         Map<String, Object> props = new LinkedHashMap<>(ip.properties());
         props.put("ipConfiguration", Map.of("id", configId));
         if (props.get("ipAddress") == null) {

@@ -159,8 +159,10 @@ final class TemplateLanguage {
 
     private static final class Parser {
         private final String s;
+        private static final int MAX_DEPTH = 64;
         private final String whole;
         private int pos;
+        private int depth;
 
         Parser(String s, String whole) {
             this.s = s;
@@ -186,6 +188,9 @@ final class TemplateLanguage {
         }
 
         Expr expression() {
+            if (++depth > MAX_DEPTH) {
+                throw error("the expression nests deeper than " + MAX_DEPTH + " levels");
+            }
             Expr e = primary();
             while (true) {
                 skipSpace();
@@ -201,6 +206,7 @@ final class TemplateLanguage {
                     expect(']');
                     e = new Index(e, index);
                 } else {
+                    depth--;
                     return e;
                 }
             }

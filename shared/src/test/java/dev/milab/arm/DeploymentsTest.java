@@ -174,6 +174,26 @@ class DeploymentsTest {
         assertThat(call("GET", deployment(rg, "bad"), VERSION, owner, null).status()).isEqualTo(404);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+        "{\"properties\":{\"mode\":\"Incremental\",\"template\":{\"resources\":{}}}}",
+        "{\"properties\":{\"mode\":\"Incremental\",\"template\":{\"resources\":[{\"type\":5,\"name\":\"x\",\"apiVersion\":\"2022-01-01\"}]}}}",
+        "{\"properties\":{\"mode\":\"Incremental\",\"template\":{\"resources\":[]},\"parameters\":[1]}}",
+        "{\"properties\":{\"mode\":\"Incremental\",\"template\":{\"resources\":[{\"type\":\"Microsoft.Network/networkSecurityGroups\",\"name\":\"[concat('a']\",\"apiVersion\":\"2022-01-01\"}]}}}",
+        "{\"properties\":{\"mode\":\"Complete\",\"template\":{\"resources\":[]}}}",
+        "{\"properties\":{\"mode\":\"Incremental\",\"templateLink\":{\"uri\":\"https://example.com/t.json\"}}}",
+        "[]",
+    })
+    void aMalformedDeploymentIs400AndMakesNothing(String body) throws Exception {
+        String rg = group();
+        LabHttpResponse put = deploy(rg, "malformed", body, owner);
+
+        assertThat(put.status()).as(put.bodyAsString()).isEqualTo(400);
+        assertThat(json(put).at("/error/code").asText()).isIn("InvalidTemplate", "InvalidRequestContent",
+            "InvalidDeploymentMode");
+        assertThat(call("GET", deployment(rg, "malformed"), VERSION, owner, null).status()).isEqualTo(404);
+    }
+
     @Test
     void aCircularDependsOnIsInvalidTemplate() throws Exception {
         String rg = group();

@@ -74,6 +74,23 @@ class NetworkApiTest {
         assertThat(lab.resources().storedResource(id(rg, "virtualNetworks/bad"))).isEmpty();
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "virtualNetworks/w1 | {\"location\":\"westeurope\",\"properties\":{\"addressSpace\":{\"addressPrefixes\":[\"10.0.0.0/16\"]},\"subnets\":[{\"name\":7,\"properties\":{\"addressPrefix\":\"10.0.0.0/24\"}}]}}",
+        "virtualNetworks/w2 | {\"location\":\"westeurope\",\"properties\":{\"addressSpace\":{\"addressPrefixes\":[\"10.0.0.0/16\"]},\"subnets\":[{\"name\":\"s\",\"properties\":{\"addressPrefix\":{}}}]}}",
+        "networkSecurityGroups/w3 | {\"location\":\"westeurope\",\"properties\":{\"securityRules\":[{\"name\":[],\"properties\":{}}]}}",
+        "publicIPAddresses/w4 | {\"location\":\"westeurope\",\"sku\":\"Standard\"}",
+        "networkInterfaces/w5 | {\"location\":\"westeurope\",\"properties\":{\"ipConfigurations\":[{\"name\":\"c\",\"properties\":{\"subnet\":{\"id\":42}}}]}}",
+        "networkInterfaces/w6 | {\"location\":1}",
+    })
+    void aBodyWithAMemberOfTheWrongTypeIs400AndMakesNothing(String resource, String body) throws Exception {
+        String rg = group();
+        LabHttpResponse put = call("PUT", id(rg, resource), V, owner, body);
+        assertThat(put.status()).as(put.bodyAsString()).isEqualTo(400);
+        assertThat(json(put).at("/error/code").asText()).isNotEmpty();
+        assertThat(lab.resources().storedResource(id(rg, resource))).isEmpty();
+    }
+
     @Test
     void aNicGetsTheFirstFreeAddressAfterAzuresFourAndAMacAndItsPublicIpGetsADocumentationAddress()
         throws Exception {
