@@ -1,6 +1,5 @@
 package dev.milab.arm;
 
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -309,7 +308,7 @@ final class DeploymentsApi implements ProviderApi {
         if (!(resources instanceof List<?> list)) {
             throw invalidTemplate("The template 'resources' must be an array.");
         }
-        Deployment scope = new Deployment(call, path, plan, Map.of());
+        Deployment scope = new Deployment(call, path, plan);
         try {
             for (Object v : plan.variables.values()) {
                 TemplateLanguage.expressions(v);
@@ -359,7 +358,7 @@ final class DeploymentsApi implements ProviderApi {
                 p.dependsOn.addAll(found);
             }
         }
-        plan.order.addAll(order(planned, deploymentId));
+        plan.order.addAll(order(planned));
         for (Planned p : plan.order) {
             String namespace = p.type.substring(0, p.type.indexOf('/'));
             if (namespace.equalsIgnoreCase("Microsoft.Resources")) {
@@ -452,7 +451,7 @@ final class DeploymentsApi implements ProviderApi {
     }
 
     /** Kahn's algorithm, template order among what is ready; a cycle is ARM's InvalidTemplate. */
-    private static List<Planned> order(List<Planned> planned, String deploymentId) {
+    private static List<Planned> order(List<Planned> planned) {
         List<Planned> done = new ArrayList<>();
         Set<Planned> placed = new HashSet<>();
         while (done.size() < planned.size()) {
@@ -494,8 +493,7 @@ final class DeploymentsApi implements ProviderApi {
     }
 
     private Map<String, Object> run(ArmCall call, ResourcePath path, String id, Plan plan, Instant start) {
-        Map<String, Object> deployed = new LinkedHashMap<>();
-        Deployment scope = new Deployment(call, path, plan, deployed);
+        Deployment scope = new Deployment(call, path, plan);
         List<Object> operations = new ArrayList<>();
         List<Object> outputResources = new ArrayList<>();
         Map<String, Object> error = null;
@@ -531,7 +529,6 @@ final class DeploymentsApi implements ProviderApi {
                 break;
             }
             outputResources.add(Map.of("id", p.id));
-            deployed.put(ResourceIds.key(p.id), p.apiVersion);
         }
         Map<String, Object> outputs = new LinkedHashMap<>();
         if (error == null) {
@@ -725,16 +722,13 @@ final class DeploymentsApi implements ProviderApi {
         private final ArmCall call;
         private final ResourcePath path;
         private final Plan plan;
-        /** Resource id key to the api-version it was deployed with. */
-        private final Map<String, Object> deployed;
         private final Map<String, Object> variableValues = new HashMap<>();
         private final Deque<String> evaluatingVariables = new ArrayDeque<>();
 
-        Deployment(ArmCall call, ResourcePath path, Plan plan, Map<String, Object> deployed) {
+        Deployment(ArmCall call, ResourcePath path, Plan plan) {
             this.call = call;
             this.path = path;
             this.plan = plan;
-            this.deployed = deployed;
         }
 
         String groupId() {
@@ -904,7 +898,4 @@ final class DeploymentsApi implements ProviderApi {
         }
     }
 
-    static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
 }
