@@ -65,6 +65,7 @@ final class DeploymentsApi implements ProviderApi {
     private final Clock clock;
     private final BiFunction<ArmCall, ResourcePath, LabHttpResponse> providers;
     private final AsyncOperations operations;
+    private final java.util.function.Predicate<String> servedNamespace;
     private final Map<String, String> statuses = new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
@@ -77,11 +78,12 @@ final class DeploymentsApi implements ProviderApi {
      *                  every template resource goes through
      */
     DeploymentsApi(ResourceGraph graph, Clock clock, BiFunction<ArmCall, ResourcePath, LabHttpResponse> providers,
-                   AsyncOperations operations) {
+                   AsyncOperations operations, java.util.function.Predicate<String> servedNamespace) {
         this.graph = graph;
         this.clock = clock;
         this.providers = providers;
         this.operations = operations;
+        this.servedNamespace = servedNamespace;
     }
 
     @Override
@@ -364,6 +366,12 @@ final class DeploymentsApi implements ProviderApi {
             if (namespace.equalsIgnoreCase("Microsoft.Resources")) {
                 throw invalidTemplate("The template resource '" + p.name + "' is a nested deployment, which the lab "
                     + "does not run.");
+            }
+            if (!servedNamespace.test(namespace)) {
+                // as ARM's preflight answers a namespace no provider serves; Microsoft.Authorization's role
+                // assignments are served by path, not as a template resource
+                throw new ArmException(400, "InvalidResourceNamespace", "The resource namespace '" + namespace
+                    + "' is invalid.");
             }
             if (!call.isAllowed(p.type + "/write", p.id)) {
                 throw new ArmException(403, "InvalidTemplateDeployment", "The template deployment failed with error: "

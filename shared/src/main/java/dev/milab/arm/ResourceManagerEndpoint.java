@@ -65,7 +65,8 @@ public final class ResourceManagerEndpoint implements LabHttpHandler {
         this.operations = new AsyncOperations(clock);
         for (ProviderApi api : List.of(new ComputeApi(graph), new ManagedIdentityApi(graph),
             new SqlApi(graph, operations), new KeyVaultApi(graph), new WebApi(graph), new NetworkApi(graph),
-            new DeploymentsApi(graph, clock, this::provider, operations))) {
+            new DeploymentsApi(graph, clock, this::provider, operations,
+                ns -> providers.containsKey(ns.toLowerCase(Locale.ROOT))))) {
             providers.put(api.namespace().toLowerCase(Locale.ROOT), api);
         }
     }

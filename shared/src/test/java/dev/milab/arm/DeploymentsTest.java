@@ -181,6 +181,7 @@ class DeploymentsTest {
         "{\"properties\":{\"mode\":\"Incremental\",\"template\":{\"resources\":[]},\"parameters\":[1]}}",
         "{\"properties\":{\"mode\":\"Incremental\",\"template\":{\"resources\":[{\"type\":\"Microsoft.Network/networkSecurityGroups\",\"name\":\"[concat('a']\",\"apiVersion\":\"2022-01-01\"}]}}}",
         "{\"properties\":{\"mode\":\"Complete\",\"template\":{\"resources\":[]}}}",
+        "{\"properties\":{\"mode\":\"Incremental\",\"template\":{\"resources\":[{\"type\":\"Microsoft.Storage/storageAccounts\",\"name\":\"sa\",\"apiVersion\":\"2015-06-15\"}]}}}",
         "{\"properties\":{\"mode\":\"Incremental\",\"templateLink\":{\"uri\":\"https://example.com/t.json\"}}}",
         "[]",
     })
@@ -190,7 +191,7 @@ class DeploymentsTest {
 
         assertThat(put.status()).as(put.bodyAsString()).isEqualTo(400);
         assertThat(json(put).at("/error/code").asText()).isIn("InvalidTemplate", "InvalidRequestContent",
-            "InvalidDeploymentMode");
+            "InvalidDeploymentMode", "InvalidResourceNamespace");
         assertThat(call("GET", deployment(rg, "malformed"), VERSION, owner, null).status()).isEqualTo(404);
     }
 
