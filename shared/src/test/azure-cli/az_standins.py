@@ -12,17 +12,19 @@ The package (bookworm, with python3-azure 20230112) fails inside az, before it s
 the demos' azure/setup.sh scripts unchanged against the lab put a shell function `az` in front of the real one that
 calls this program. It sends, through the real az (`az rest`, signed in as the script's user), the REST requests
 that a working az sends for these commands, prints what az prints (`--query` and `-o` included), and hands every
-other command to the real az untouched. One exception, said where it happens: `az vm create` makes an ARM template
-deployment with a virtual network, a network security group, a public IP and a NIC; the lab serves no deployments
-and no networking, so the stand-in creates the VM itself with one PUT, and `az vm open-port` changes nothing.
+other command to the real az untouched. `az vm create` sends the ARM template deployment that az's own template
+builder (azure.cli.command_modules.vm._template_builder, which imports fine) makes for the arguments: a virtual
+network (or the group's existing subnet), a network security group, a public IP, a NIC and the VM.
 
 Test code only: nothing a learner copies uses it.
 """
 
+import io
 import json
 import os
 import subprocess
 import sys
+import time
 import uuid
 
 import jmespath
@@ -30,6 +32,8 @@ import jmespath
 REAL_AZ = os.environ.get("MILAB_REAL_AZ", "/usr/bin/az")
 ARM = "https://management.azure.com"
 COMPUTE = "2022-11-01"          # the CLI's 'latest' profile for Microsoft.Compute
+NETWORK = "2022-01-01"          # the CLI's 'latest' profile for Microsoft.Network (and its templates' public IPs)
+RESOURCES = "2022-09-01"        # the CLI's 'latest' profile for Microsoft.Resources (deployments)
 AUTHORIZATION = "2022-04-01"    # az role assignment create (2.45) for role assignments and definitions
 KEY_VAULT = "7.0"               # the CLI's 'latest' profile for the Key Vault data plane
 STAND_IN = "(lab stand-in for Debian's az 2.45)"
@@ -118,16 +122,19 @@ def fail(message, code=2):
 # ---- the real az, for the requests -----------------------------------------------------------------------------
 
 def rest(method, url, body=None, resource=None):
-    args = [REAL_AZ, "rest", "--method", method, "--url", url, "-o", "json"]
+    """`az rest`, run by the real az's own code in this process (a new az process per request costs a second)."""
+    args = ["rest", "--method", method, "--url", url, "-o", "json"]
     if body is not None:
         args += ["--body", json.dumps(body), "--headers", "Content-Type=application/json"]
     if resource:
         args += ["--resource", resource]
-    done = subprocess.run(args, capture_output=True, text=True)
-    if done.returncode != 0:
-        sys.stderr.write(done.stderr)
-        sys.exit(done.returncode)
-    return json.loads(done.stdout) if done.stdout.strip() else None
+    from azure.cli.core import get_default_cli
+    out = io.StringIO()
+    code = get_default_cli().invoke(args, out_file=out)
+    if code != 0:
+        sys.exit(code)
+    text = out.getvalue()
+    return json.loads(text) if text.strip() else None
 
 
 def subscription_id():
@@ -185,42 +192,187 @@ IMAGES = {  # az's image aliases (its aliases.json) for the images the scripts n
 
 
 def vm_create(args):
+    """What az vm create sends: the group (for its location), the group's virtual networks (a VM joins the first
+    subnet it finds), the image's latest version and that version, then the ARM template deployment az's own builder
+    makes, polled to its end; then it reads the VM (instance view), its NIC and public IP for what it prints."""
     opts = Options(args, flags=("--generate-ssh-keys", "--no-wait", "--yes"))
     group = opts.one("--resource-group", required=True)
     name = opts.one("--name", required=True)
     image = opts.one("--image", required=True)
+    sub = subscription_id()
+    rg_url = f"{ARM}/subscriptions/{sub}/resourceGroups/{group}"
     location = opts.one("--location")
     if location is None:
-        rg = rest("GET", f"{ARM}/subscriptions/{subscription_id()}/resourcegroups/{group}?api-version=2022-09-01")
-        location = rg["location"]
+        location = rest("GET", f"{ARM}/subscriptions/{sub}/resourcegroups/{group}?api-version={RESOURCES}")["location"]
+    existing_subnet = None
+    if not opts.has("--vnet-name") and not opts.has("--subnet"):
+        for vnet in rest("GET", f"{rg_url}/providers/Microsoft.Network/virtualNetworks?api-version={NETWORK}")["value"]:
+            subnets = [x for x in (vnet.get("properties") or {}).get("subnets") or []
+                       if x["name"].lower() != "gatewaysubnet"]
+            if vnet.get("location") == location and subnets:
+                existing_subnet = (vnet["name"], subnets[0]["name"])
+                break
     reference = IMAGES.get(image.lower())
     if reference is None:
         fail(f"image '{image}' is not one the stand-in knows (it knows {', '.join(IMAGES)})")
-    body = {
-        "location": location,
-        "properties": {
-            "hardwareProfile": {"vmSize": opts.one("--size", "Standard_DS1_v2")},
-            "storageProfile": {"imageReference": reference,
-                               "osDisk": {"createOption": "FromImage", "caching": "ReadWrite"}},
-            "osProfile": {"computerName": name, "adminUsername": opts.one("--admin-username", "azureuser"),
-                          "linuxConfiguration": {"disablePasswordAuthentication": True}},
-        },
-    }
-    assign = opts.many("--assign-identity")
-    if assign is not None:
-        body["identity"] = identity_body(assign, current=None)
-    sys.stderr.write(f"WARNING: {STAND_IN} az vm create sends an ARM template deployment with networking; "
-                     f"the lab has neither, so {name} is created with one PUT and has no network interface.\n")
-    vm = rest("PUT", vm_url(opts), body)
-    identity = vm.get("identity") or {}
-    result = {"fqdns": "", "id": vm["id"], "location": vm["location"], "macAddress": "", "powerState": "VM running",
-              "privateIpAddress": "", "publicIpAddress": "", "resourceGroup": group, "zones": ""}
-    if identity:
-        result["identity"] = _construct_identity_info(identity)
+    versions = (f"{ARM}/subscriptions/{sub}/providers/Microsoft.Compute/locations/{location}/publishers/"
+                f"{reference['publisher']}/artifacttypes/vmimage/offers/{reference['offer']}/skus/{reference['sku']}/"
+                f"versions")
+    latest = rest("GET", f"{versions}?%24top=1&%24orderby=name%20desc&api-version={COMPUTE}")
+    if not latest:
+        fail(f"Can't resolve the version of '{reference['publisher']}:{reference['offer']}:{reference['sku']}'", 1)
+    rest("GET", f"{versions}/{latest[0]['name']}?api-version={COMPUTE}")
+    template = vm_create_template(sub, group, name, location, image, opts.one("--size", "Standard_DS1_v2"),
+                                  opts.one("--admin-username", "azureuser"), ssh_public_key(opts),
+                                  public_ip_sku=opts.one("--public-ip-sku"),
+                                  public_ip_address=opts.one("--public-ip-address"),
+                                  nsg_rule=opts.one("--nsg-rule"), assign_identity=opts.many("--assign-identity"),
+                                  existing_subnet=existing_subnet)
+    deployment = f"vm_deploy_{uuid.uuid4().hex}"
+    sys.stderr.write(f"WARNING: {STAND_IN} az vm create sends an ARM template deployment ({deployment}) made by "
+                     f"az's own template builder.\n")
+    url = f"{rg_url}/providers/Microsoft.Resources/deployments/{deployment}?api-version={RESOURCES}"
+    done = rest("PUT", url, {"properties": {"template": template, "parameters": {}, "mode": "incremental"}})
+    if opts.has("--no-wait"):
+        return 0
+    # az polls the deployment's Azure-AsyncOperation; `az rest` shows no headers, so this polls the deployment itself
+    for attempt in range(120):
+        if (done.get("properties") or {}).get("provisioningState") in ("Succeeded", "Failed", "Canceled"):
+            break
+        if attempt:
+            time.sleep(1)
+        done = rest("GET", url)
+    if (done.get("properties") or {}).get("provisioningState") != "Succeeded":
+        error = (done.get("properties") or {}).get("error") or {}
+        fail(f"Deployment failed. {json.dumps({'status': 'Failed', 'error': error})}", 1)
+    vm = rest("GET", vm_url(opts) + "&%24expand=instanceView")
+    result = vm_details(vm, group, location)
+    if opts.has("--assign-identity"):
+        result["identity"] = _construct_identity_info(vm.get("identity") or {})
     return emit(result, opts)
 
 
-def identity_body(identities, current):
+def vm_details(vm, group, location):
+    """az's get_vm_details: the power state from the instance view, addresses from the NICs and their public IPs."""
+    macs, private, public, fqdns = [], [], [], []
+    for ref in ((vm.get("properties") or {}).get("networkProfile") or {}).get("networkInterfaces") or []:
+        nic = rest("GET", f"{ARM}{ref['id']}?api-version={NETWORK}")
+        props = nic.get("properties") or {}
+        if props.get("macAddress"):
+            macs.append(props["macAddress"])
+        for config in props.get("ipConfigurations") or []:
+            cp = config.get("properties") or {}
+            if cp.get("privateIPAddress"):
+                private.append(cp["privateIPAddress"])
+            if cp.get("publicIPAddress"):
+                ip = rest("GET", f"{ARM}{cp['publicIPAddress']['id']}?api-version={NETWORK}").get("properties") or {}
+                if ip.get("ipAddress"):
+                    public.append(ip["ipAddress"])
+                if (ip.get("dnsSettings") or {}).get("fqdn"):
+                    fqdns.append(ip["dnsSettings"]["fqdn"])
+    statuses = (((vm.get("properties") or {}).get("instanceView") or {}).get("statuses") or [])
+    power = ",".join(s.get("displayStatus", "") for s in statuses if s.get("code", "").startswith("PowerState/"))
+    return {"fqdns": ",".join(fqdns), "id": vm["id"], "location": location, "macAddress": ",".join(macs),
+            "powerState": power, "privateIpAddress": ",".join(private), "publicIpAddress": ",".join(public),
+            "resourceGroup": group, "zones": ""}
+
+
+def ssh_public_key(opts):
+    """--ssh-key-values, else ~/.ssh/id_rsa.pub as az reads it; with --generate-ssh-keys and no key there, az's own
+    key generator makes one, kept in the az config directory (not ~/.ssh, so tests leave the home alone)."""
+    given = opts.one("--ssh-key-values")
+    if given:
+        return open(os.path.expanduser(given)).read().strip() if os.path.exists(os.path.expanduser(given)) else given
+    home = os.path.expanduser("~/.ssh/id_rsa.pub")
+    if os.path.exists(home):
+        return open(home).read().strip()
+    if not opts.has("--generate-ssh-keys"):
+        fail("An RSA key file or key value must be supplied to SSH Key Value. You can use --generate-ssh-keys to let "
+             "CLI generate one for you", 1)
+    from azure.cli.core.keys import generate_ssh_keys
+    config = os.environ.get("AZURE_CONFIG_DIR", os.path.expanduser("~/.azure"))
+    private = os.path.join(config, "ssh", "id_rsa")
+    os.makedirs(os.path.dirname(private), exist_ok=True)
+    return generate_ssh_keys(private, private + ".pub").strip()
+
+
+class _TemplateCommand:
+    """What az's template builder asks of its `cmd`: the cloud profile and api-versions (the CLI's 'latest' profile)."""
+
+    class _Context:
+        class cloud:  # noqa: N801 - mirrors cli_ctx.cloud
+            profile = "latest"
+
+    cli_ctx = _Context()
+
+    @staticmethod
+    def get_api_version(resource_type=None, operation_group=None):
+        return COMPUTE
+
+    @staticmethod
+    def supported_api_version(resource_type=None, min_api=None, max_api=None, operation_group=None):
+        return min_api is None or NETWORK >= min_api
+
+
+def vm_create_template(subscription, group, name, location, image, size, admin_username, ssh_key,
+                       public_ip_sku=None, public_ip_address=None, nsg_rule=None, assign_identity=None,
+                       existing_subnet=None):
+    """The template `az vm create` deploys, made by az's own builder (azure.cli.command_modules.vm._template_builder)
+    with the values az's validators give the scripts' arguments; `existing_subnet` (vnet, subnet) is the subnet az
+    finds in the group (the validator lists the group's virtual networks) and uses instead of a new network."""
+    from azure.cli.core.commands.arm import ArmTemplateBuilder
+    from azure.cli.command_modules.vm._template_builder import (build_vm_resource, build_nic_resource,
+                                                                build_vnet_resource, build_nsg_resource,
+                                                                build_public_ip_resource, StorageProfile)
+    from azure.cli.command_modules.vm._vm_utils import normalize_disk_info
+    cmd = _TemplateCommand()
+    reference = IMAGES.get(image.lower())
+    if reference is None:
+        fail(f"image '{image}' is not one the stand-in knows (it knows {', '.join(IMAGES)})")
+    network = f"/subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.Network"
+    template = ArmTemplateBuilder()
+    tags = {}
+    nic_name = f"{name}VMNic"
+    nic_dependencies = []
+    if existing_subnet:
+        vnet_name, subnet = existing_subnet
+    else:
+        vnet_name, subnet = f"{name}VNET", f"{name}Subnet"
+        nic_dependencies.append(f"Microsoft.Network/virtualNetworks/{vnet_name}")
+        template.add_resource(build_vnet_resource(cmd, vnet_name, location, tags, "10.0.0.0/16", subnet,
+                                                  "10.0.0.0/24"))
+    nsg = f"{name}NSG"
+    nic_dependencies.append(f"Microsoft.Network/networkSecurityGroups/{nsg}")
+    template.add_resource(build_nsg_resource(cmd, nsg, location, tags, nsg_rule or "SSH"))
+    if public_ip_address != "":
+        public_ip_address = public_ip_address or f"{name}PublicIP"
+        nic_dependencies.append(f"Microsoft.Network/publicIpAddresses/{public_ip_address}")
+        # az's validator: a Standard public IP is static; Basic keeps the parameter's default, dynamic
+        allocation = "static" if (public_ip_sku or "").lower() == "standard" else "dynamic"
+        template.add_resource(build_public_ip_resource(cmd, public_ip_address, location, tags, allocation, None,
+                                                       public_ip_sku, None))
+    nic = build_nic_resource(cmd, nic_name, location, tags, name, f"{network}/virtualNetworks/{vnet_name}/subnets/"
+                             f"{subnet}", None, f"{network}/networkSecurityGroups/{nsg}",
+                             f"{network}/publicIPAddresses/{public_ip_address}" if public_ip_address else None)
+    nic["dependsOn"] = nic_dependencies
+    template.add_resource(nic)
+    vm = build_vm_resource(
+        cmd=cmd, name=name, location=location, tags=tags, size=size, storage_profile=StorageProfile.ManagedPirImage,
+        nics=[{"id": f"{network}/networkInterfaces/{nic_name}", "properties": {"deleteOption": None}}],
+        admin_username=admin_username, ssh_key_values=[ssh_key],
+        ssh_key_path=f"/home/{admin_username}/.ssh/authorized_keys", authentication_type="ssh",
+        os_publisher=reference["publisher"], os_offer=reference["offer"], os_sku=reference["sku"],
+        os_version=reference["version"], custom_image_os_type="linux",
+        disk_info=normalize_disk_info(size=size, image_data_disks=[], data_disk_sizes_gb=None, attach_data_disks=[],
+                                      storage_sku=None, os_disk_caching=None))
+    vm["dependsOn"] = [f"Microsoft.Network/networkInterfaces/{nic_name}"]
+    if assign_identity is not None:
+        vm["identity"] = identity_body(assign_identity, current=None, separator=",")
+    template.add_resource(vm)
+    return template.build()
+
+
+def identity_body(identities, current, separator=", "):
     """The identity block az sends: [system] (or none given) is the system-assigned one, the rest are resource ids."""
     system = not identities or any(i.lower() == "[system]" for i in identities)
     user = [i for i in identities if i.lower() != "[system]"]
@@ -228,7 +380,7 @@ def identity_body(identities, current):
     system = system or "systemassigned" in current_type
     kept_user = "userassigned" in current_type
     types = [t for t, on in (("SystemAssigned", system), ("UserAssigned", bool(user) or kept_user)) if on]
-    body = {"type": ", ".join(types) if types else "None"}
+    body = {"type": separator.join(types) if types else "None"}
     if user:
         body["userAssignedIdentities"] = {i: {} for i in user}
     return body
@@ -272,10 +424,37 @@ def vm_delete(args):
 
 
 def vm_open_port(args):
+    """az vm open-port: the VM, its one NIC, its NSG (made and attached when it has none), then the rule's PUT."""
     opts = Options(args)
-    sys.stderr.write(f"WARNING: {STAND_IN} the lab has no network security groups: az vm open-port --port "
-                     f"{opts.one('--port')} for {opts.one('--name')} changes nothing here.\n")
-    return 0
+    port = opts.one("--port", required=True)
+    priority = int(opts.one("--priority", "900"))
+    vm = rest("GET", vm_url(opts))
+    nics = ((vm.get("properties") or {}).get("networkProfile") or {}).get("networkInterfaces") or []
+    if len(nics) > 1:
+        fail("Multiple NICs is not supported for this command. Create rules on the NSG directly.", 1)
+    if not nics:
+        fail(f"No NIC associated with VM '{opts.one('--name')}'", 1)
+    nic_url = f"{ARM}{nics[0]['id']}?api-version={NETWORK}"
+    nic = rest("GET", nic_url)
+    nsg_ref = (nic.get("properties") or {}).get("networkSecurityGroup")
+    group = opts.one("--resource-group")
+    if nsg_ref:
+        nsg_id = nsg_ref["id"]
+    else:
+        name = opts.one("--nsg-name", f"{opts.one('--name')}NSG")
+        nsg_id = (f"/subscriptions/{subscription_id()}/resourceGroups/{group}/providers/Microsoft.Network/"
+                  f"networkSecurityGroups/{name}")
+        rest("PUT", f"{ARM}{nsg_id}?api-version={NETWORK}", {"location": vm["location"]})
+    rule = "open-port-all" if port == "*" else f"open-port-{port.replace(',', '_')}"
+    ports = {"destinationPortRange": port} if "," not in port else {"destinationPortRanges": port.split(",")}
+    rest("PUT", f"{ARM}{nsg_id}/securityRules/{rule}?api-version={NETWORK}",
+         {"name": rule, "properties": dict(protocol="*", access="allow", direction="inbound", sourcePortRange="*",
+                                           priority=priority, sourceAddressPrefix="*",
+                                           destinationAddressPrefix="*", **ports)})
+    if not nsg_ref:
+        nic["properties"]["networkSecurityGroup"] = {"id": nsg_id}
+        rest("PUT", nic_url, nic)
+    return emit(rest("GET", f"{ARM}{nsg_id}?api-version={NETWORK}"), opts)
 
 
 # ---- az role assignment create -----------------------------------------------------------------------------------

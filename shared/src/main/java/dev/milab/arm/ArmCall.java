@@ -44,6 +44,16 @@ final class ArmCall {
         return request.method();
     }
 
+    /**
+     * The same caller's request to another resource, as Resource Manager makes it for a template deployment's
+     * resources: the providers see (and authorize) it as if the caller had sent it.
+     */
+    ArmCall internal(String method, String path, String apiVersion, byte[] body) {
+        return new ArmCall(new LabHttpRequest(method, request.host(), path, "api-version="
+            + java.net.URLEncoder.encode(apiVersion, java.nio.charset.StandardCharsets.UTF_8), request.headers(), body),
+            caller, rbac);
+    }
+
     ValidatedToken caller() {
         return caller;
     }
@@ -109,7 +119,8 @@ final class ArmCall {
 
     /**
      * The body as a JSON object whose members (and those of its {@code properties}) are all known; anything else is
-     * 400 {@code InvalidRequestContent}, as the resource providers answer it.
+     * 400 {@code InvalidRequestContent}, as the resource providers answer it. {@code properties} null: its members
+     * are the provider's to check.
      */
     ObjectNode body(Set<String> topLevel, Set<String> properties) {
         if (body == null) {
@@ -133,7 +144,9 @@ final class ArmCall {
             if (!props.isObject()) {
                 throw invalidContent("Error converting value to type 'Properties'. Path 'properties'.");
             }
-            rejectUnknown((ObjectNode) props, properties, "properties.");
+            if (properties != null) {
+                rejectUnknown((ObjectNode) props, properties, "properties.");
+            }
         }
         return object;
     }

@@ -27,7 +27,8 @@ final class ComputeApi implements ProviderApi {
     /** Newest first: 2026-03-01 is what {@code @azure/arm-compute} 24.1 sends, 2025-04-01 the Java SDK 2.55. */
     static final List<String> API_VERSIONS = List.of("2026-03-01", "2025-11-01", "2025-04-01", "2024-11-01", "2024-07-01",
         "2024-03-01", "2023-09-01", "2023-07-01", "2023-03-01", "2022-11-01", "2022-08-01", "2022-03-01", "2021-11-01",
-        "2021-07-01", "2021-03-01");
+        "2021-07-01", "2021-03-01", "2020-12-01", "2020-06-01", "2019-12-01", "2019-07-01", "2019-03-01", "2018-10-01",
+        "2018-06-01", "2018-04-01", "2017-12-01", "2017-03-30", "2016-04-30-preview", "2016-03-30", "2015-06-15");
     private static final String TYPE = "Microsoft.Compute/virtualMachines";
     private static final Set<String> MEMBERS = Set.of("location", "tags", "identity", "properties", "zones", "plan",
         "extendedLocation", "placement", "id", "name", "type", "etag", "managedBy", "resources");
@@ -47,10 +48,24 @@ final class ComputeApi implements ProviderApi {
     @Override
     public LabHttpResponse handle(ArmCall call, ResourcePath path) {
         String version = call.queryParameter("api-version");
-        if (!path.is("virtualMachines") || path.segments().size() > 2) {
+        if (path.is("locations") && path.resourceGroup() == null) {
+            call.requireApiVersion(API_VERSIONS, "locations/publishers/artifacttypes/offers/skus/versions");
+            return VirtualMachineImages.handle(call, path);
+        }
+        boolean instanceView = path.segments().size() == 3 && path.childType().equalsIgnoreCase("instanceView");
+        if (!path.is("virtualMachines") || path.segments().size() > 2 && !instanceView) {
             throw ProviderApi.unknownType(path, version);
         }
         call.requireApiVersion(API_VERSIONS, "virtualMachines");
+        if (instanceView) {
+            if (!"GET".equals(call.method())) {
+                throw ArmCall.methodNotAllowed(call.method());
+            }
+            call.authorize(TYPE + "/instanceView/read", path.resourceId());
+            Map<String, Object> vm = json(require(path));
+            withInstanceView(vm);
+            return ArmCall.ok(((Map<?, ?>) vm.get("properties")).get("instanceView"));
+        }
         if (path.name() == null) {
             return call.listResources(path, TYPE + "/read", graph.virtualMachines(), VirtualMachine::resourceGroup,
                 this::json);
@@ -59,7 +74,11 @@ final class ComputeApi implements ProviderApi {
         return switch (call.method()) {
             case "GET" -> {
                 call.authorize(TYPE + "/read", id);
-                yield ArmCall.ok(json(require(path)));
+                Map<String, Object> vm = json(require(path));
+                if ("instanceView".equalsIgnoreCase(call.queryParameter("$expand"))) {
+                    withInstanceView(vm);
+                }
+                yield ArmCall.ok(vm);
             }
             case "PUT" -> put(call, path, id);
             case "PATCH" -> patch(call, path, id);
@@ -246,6 +265,28 @@ final class ComputeApi implements ProviderApi {
         }
         json.put("properties", properties);
         return json;
+    }
+
+    /**
+     * {@code $expand=instanceView}: what a running VM reports (Microsoft Learn, "Virtual Machines - Instance View");
+     * every lab VM runs from its creation, so its power state is {@code PowerState/running}.
+     */
+    @SuppressWarnings("unchecked")
+    private void withInstanceView(Map<String, Object> vm) {
+        Map<String, Object> properties = (Map<String, Object>) vm.get("properties");
+        Map<String, Object> view = new LinkedHashMap<>();
+        Object os = properties.get("osProfile");
+        view.put("computerName", os instanceof Map<?, ?> m && m.get("computerName") != null ? m.get("computerName")
+            : vm.get("name"));
+        view.put("osName", "ubuntu");
+        view.put("vmAgent", Map.of("vmAgentVersion", "2.12.0.2", "statuses", List.of(Map.of("code",
+            "ProvisioningState/succeeded", "level", "Info", "displayStatus", "Ready", "message",
+            "Guest Agent is running"))));
+        view.put("hyperVGeneration", "V2");
+        view.put("statuses", List.of(
+            Map.of("code", "ProvisioningState/succeeded", "level", "Info", "displayStatus", "Provisioning succeeded"),
+            Map.of("code", "PowerState/running", "level", "Info", "displayStatus", "VM running")));
+        properties.put("instanceView", view);
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {

@@ -77,6 +77,8 @@ public final class ResourceGraph {
     private final Map<String, AppServicePlan> plans = new LinkedHashMap<>();
     private final Map<String, WebSite> sites = new LinkedHashMap<>();
     private final Map<String, RoleAssignment> roleAssignments = new LinkedHashMap<>();
+    /** Networking resources and deployments, by resource id key ({@link StoredResource}). */
+    private final Map<String, StoredResource> stored = new LinkedHashMap<>();
     /** What RBAC reads on every request: replaced, never changed, so readers take no lock. */
     private volatile List<RoleAssignment> roleAssignmentSnapshot = List.of();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
@@ -622,6 +624,33 @@ public final class ResourceGraph {
         return true;
     }
 
+    // --- stored resources (networking, deployments) ---------------------------------------------------------------
+
+    public synchronized Optional<StoredResource> storedResource(String id) {
+        return Optional.ofNullable(stored.get(ResourceIds.key(id)));
+    }
+
+    /** The stored resources of one type ({@code Microsoft.Network/networkInterfaces}, ...), in creation order. */
+    public synchronized List<StoredResource> storedResources(String type) {
+        return stored.values().stream().filter(r -> r.type().equalsIgnoreCase(type)).toList();
+    }
+
+    /** Creates or replaces a stored resource; its resource group must exist. */
+    public synchronized StoredResource putStoredResource(StoredResource resource) {
+        requireResourceGroup(resource.resourceGroup());
+        stored.put(ResourceIds.key(resource.id()), resource);
+        return resource;
+    }
+
+    /** Deletes a stored resource and the role assignments at its scope; whether it existed. */
+    public synchronized boolean deleteStoredResource(String id) {
+        if (stored.remove(ResourceIds.key(id)) == null) {
+            return false;
+        }
+        removeRoleAssignmentsWithin(id);
+        return true;
+    }
+
     // --- resource groups ---------------------------------------------------------------------------------------
 
     /**
@@ -649,6 +678,7 @@ public final class ResourceGraph {
             deletedServers = removeWithin(sqlServers, groupId, SqlServer::id);
             deletedVaults = removeWithin(keyVaults, groupId, KeyVault::id);
             removeWithin(plans, groupId, AppServicePlan::id);
+            removeWithin(stored, groupId, StoredResource::id);
             removeRoleAssignmentsWithin(groupId);
             resourceGroups.remove(name.toLowerCase(Locale.ROOT));
             deletedVms.stream().filter(v -> v.systemAssigned() != null)
@@ -830,7 +860,8 @@ public final class ResourceGraph {
         }
         String key = ResourceIds.key(scope);
         boolean exists = vms.containsKey(key) || identities.containsKey(key) || sqlServers.containsKey(key)
-            || keyVaults.containsKey(key) || sites.containsKey(key) || plans.containsKey(key) || sqlServers.values().stream().anyMatch(server -> server.databases()
+            || keyVaults.containsKey(key) || sites.containsKey(key) || plans.containsKey(key) || stored.containsKey(key)
+            || sqlServers.values().stream().anyMatch(server -> server.databases()
                 .stream().anyMatch(d -> ResourceIds.key(server.id() + "/databases/" + d).equals(key)));
         if (!exists) {
             throw new ResourceNotFoundException("The resource '" + scope + "' could not be found.");

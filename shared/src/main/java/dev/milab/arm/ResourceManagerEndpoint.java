@@ -64,7 +64,9 @@ public final class ResourceManagerEndpoint implements LabHttpHandler {
         this.resources = new ResourcesApi(graph);
         this.operations = new AsyncOperations(clock);
         for (ProviderApi api : List.of(new ComputeApi(graph), new ManagedIdentityApi(graph),
-            new SqlApi(graph, operations), new KeyVaultApi(graph), new WebApi(graph))) {
+            new SqlApi(graph, operations), new KeyVaultApi(graph), new WebApi(graph), new NetworkApi(graph),
+            new DeploymentsApi(graph, clock, this::provider, operations,
+                ns -> providers.containsKey(ns.toLowerCase(Locale.ROOT))))) {
             providers.put(api.namespace().toLowerCase(Locale.ROOT), api);
         }
     }
@@ -154,8 +156,9 @@ public final class ResourceManagerEndpoint implements LabHttpHandler {
                 return provider(call, new ResourcePath(graph.subscriptionId(), s[3], s[5],
                     List.of(s).subList(6, s.length)));
             }
-        } else if (s[2].equalsIgnoreCase("providers") && s.length == 5) {
-            return provider(call, new ResourcePath(graph.subscriptionId(), null, s[3], List.of(s[4])));
+        } else if (s[2].equalsIgnoreCase("providers") && (s.length == 5 || s[4].equalsIgnoreCase("locations"))) {
+            // a subscription-wide list, or a provider's per-region catalogue (Compute's VM images)
+            return provider(call, new ResourcePath(graph.subscriptionId(), null, s[3], List.of(s).subList(4, s.length)));
         }
         throw noRoute(path);
     }

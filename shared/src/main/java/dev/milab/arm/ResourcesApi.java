@@ -28,6 +28,12 @@ final class ResourcesApi {
             "servers/administrators", SqlApi.API_VERSIONS, "servers/firewallRules", SqlApi.API_VERSIONS),
         "Microsoft.KeyVault", Map.of("vaults", KeyVaultApi.API_VERSIONS),
         "Microsoft.Web", Map.of("serverfarms", WebApi.API_VERSIONS, "sites", WebApi.API_VERSIONS),
+        "Microsoft.Network", Map.of("virtualNetworks", NetworkApi.API_VERSIONS, "virtualNetworks/subnets",
+            NetworkApi.API_VERSIONS, "networkSecurityGroups", NetworkApi.API_VERSIONS,
+            "networkSecurityGroups/securityRules", NetworkApi.API_VERSIONS, "publicIPAddresses",
+            NetworkApi.API_VERSIONS, "networkInterfaces", NetworkApi.API_VERSIONS),
+        "Microsoft.Resources", Map.of("deployments", ResourceManagerEndpoint.RESOURCE_GROUP_API_VERSIONS,
+            "resourceGroups", ResourceManagerEndpoint.RESOURCE_GROUP_API_VERSIONS),
         "Microsoft.Authorization", Map.of("roleAssignments", AuthorizationApi.API_VERSIONS, "roleDefinitions",
             AuthorizationApi.API_VERSIONS));
     /**
@@ -151,6 +157,13 @@ final class ResourcesApi {
         }
         for (AppServicePlan p : graph.appServicePlans()) {
             all.add(generic(p.id(), p.name(), "Microsoft.Web/serverFarms", p.location(), p.tags()));
+        }
+        for (String type : List.of(NetworkApi.VNET, NetworkApi.NSG, NetworkApi.PUBLIC_IP, NetworkApi.NIC)) {
+            for (StoredResource r : graph.storedResources(type)) {
+                @SuppressWarnings("unchecked")
+                Map<String, String> tags = (Map<String, String>) r.document().getOrDefault("tags", Map.of());
+                all.add(generic(r.id(), r.name(), type, (String) r.document().get("location"), tags));
+            }
         }
         for (WebSite w : graph.webSites()) {
             Map<String, Object> site = generic(w.id(), w.name(), "Microsoft.Web/sites", w.location(), w.tags());

@@ -3,6 +3,7 @@ package dev.milab.userassigned.azure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -63,6 +64,21 @@ class SetupScriptOnTheLabIT {
                 .containsExactly(myUserIdentity().id());
             assertThat(vm.systemAssigned()).isNull();
         }
+    }
+
+    @Test
+    void theFiveVmsShareTheFirstVmsSubnetWithNoPublicIpAndNoInboundRule() {
+        for (int n = 1; n <= 5; n++) {
+            String nic = ResourceIds.resourceGroup(lab.subscriptionId(), "rg-milab-02")
+                + "/providers/Microsoft.Network/networkInterfaces/vm" + n + "VMNic";
+            Map<?, ?> config = (Map<?, ?>) ((Map<?, ?>) ((List<?>) lab.resources().storedResource(nic).orElseThrow()
+                .properties().get("ipConfigurations")).get(0)).get("properties");
+            assertThat(config.get("privateIPAddress")).isEqualTo("10.0.0." + (3 + n));
+            assertThat(String.valueOf(((Map<?, ?>) config.get("subnet")).get("id"))).endsWith("/virtualNetworks/vm1VNET"
+                + "/subnets/vm1Subnet");
+            assertThat(config.get("publicIPAddress")).isNull();
+        }
+        assertThat(lab.resources().storedResources("Microsoft.Network/virtualNetworks")).hasSize(1);
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.milab.arm.StoredResource;
 import dev.milab.arm.VirtualMachine;
 import dev.milab.entra.Application;
 import dev.milab.http.Json;
@@ -96,11 +98,30 @@ class SetupScriptOnTheLabIT {
     }
 
     @Test
+    void vm1HasTheNetworkAzVmCreateDeploysAndOpenPortLetPort8443IntoItsNsg() {
+        VirtualMachine vm1 = lab.resources().virtualMachine("rg-milab-04", "vm1").orElseThrow();
+        Map<?, ?> profile = (Map<?, ?>) vm1.profiles().get("networkProfile");
+        String nicId = (String) ((Map<?, ?>) ((List<?>) profile.get("networkInterfaces")).get(0)).get("id");
+        StoredResource nic = lab.resources().storedResource(nicId).orElseThrow();
+        Map<?, ?> config = (Map<?, ?>) ((Map<?, ?>) ((List<?>) nic.properties().get("ipConfigurations")).get(0))
+            .get("properties");
+        assertThat(config.get("privateIPAddress")).isEqualTo("10.0.0.4");
+        String nsgId = (String) ((Map<?, ?>) nic.properties().get("networkSecurityGroup")).get("id");
+        List<?> rules = (List<?>) lab.resources().storedResource(nsgId).orElseThrow().properties()
+            .get("securityRules");
+        assertThat(rules.stream().map(r -> String.valueOf(((Map<?, ?>) r).get("name"))).toList())
+            .containsExactly("default-allow-ssh", "open-port-8443");
+        Map<?, ?> open = (Map<?, ?>) ((Map<?, ?>) rules.get(1)).get("properties");
+        assertThat(open.get("destinationPortRange")).isEqualTo("8443");
+        assertThat(open.get("priority")).isEqualTo(900);
+        assertThat(open.get("access")).isEqualTo("Allow");
+    }
+
+    @Test
     void onlyTheCommandsDebiansAzCannotRunWentToTheStandIns() {
         assumeTrue(AzureCli.needsStandIns(), "the installed az is not Debian's 2.45: no stand-ins were used");
         assertThat(run.stderr())
-            .contains("(lab stand-in for Debian's az 2.45) az vm create sends an ARM template deployment")
-            .contains("the lab has no network security groups: az vm open-port --port 8443");
+            .contains("(lab stand-in for Debian's az 2.45) az vm create sends an ARM template deployment");
         // Every Graph write went through the real az: its requests are in the trace, sent by the Azure CLI.
         assertThat(lab.trace().hops()).anySatisfy(h -> {
             assertThat(h.to()).isEqualTo("Microsoft Graph");
