@@ -57,7 +57,8 @@ final class AsyncOperations {
 
     /**
      * The 202 of an asynchronous PUT or DELETE, with both polling headers as Azure SQL sends them; the body names
-     * the operation ({@code UpsertLogicalServer}, ...). {@code Retry-After: 0}: the outcome is there already.
+     * the operation ({@code UpsertLogicalServer}, ...). {@code Retry-After: 1}: the outcome is there already, but
+     * azure-core for Java takes 0 as no header and waits its default 30 s before the first poll.
      *
      * @param operationBase {@code .../providers/Microsoft.Sql/locations/{location}/server}: the URLs append
      *                      {@code AzureAsyncOperation/{id}} and {@code OperationResults/{id}}
@@ -69,7 +70,7 @@ final class AsyncOperations {
             + operation.id() + query);
         headers.put("Location", "https://management.azure.com" + operationBase + "OperationResults/" + operation.id()
             + query);
-        headers.put("Retry-After", "0");
+        headers.put("Retry-After", "1");
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("operation", operationName);
         body.put("startTime", operation.startTime().toString());
