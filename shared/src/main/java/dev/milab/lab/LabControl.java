@@ -123,6 +123,22 @@ public final class LabControl {
         }).toList();
     }
 
+    /**
+     * Every VM with its resource group, identities and the address of its IMDS: where a VM's
+     * {@code http://169.254.169.254} is in the lab, for a VM made by a script as for the default scenario's.
+     */
+    public java.util.List<Map<String, Object>> virtualMachines() {
+        return lab.resources().virtualMachines().stream().map(vm -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("name", vm.name());
+            row.put("resourceGroup", vm.resourceGroup());
+            row.put("systemAssignedPrincipalId", vm.systemAssigned() == null ? null : vm.systemAssigned().objectId());
+            row.put("userAssignedIdentities", vm.userAssigned().stream().map(u -> u.id()).toList());
+            row.put("imds", lab.imdsAddress(vm.resourceGroup(), vm.name()).toString());
+            return row;
+        }).toList();
+    }
+
     /** The learner signs in with the code {@code userCode}: Entra ID's "Are you trying to sign in to ...? Continue". */
     public dev.milab.entra.DeviceCodes.Decision approveDeviceCode(String userCode) {
         return lab.deviceCodes().approve(userCode, lab.learner());

@@ -53,7 +53,8 @@ public final class LabControlEndpoint implements LabHttpHandler {
                 case "/lab", "/lab/" -> only(method, "GET", () -> ok(Map.of("routes", List.of(
                     "GET /lab/settings", "PATCH /lab/settings", "GET /lab/clock", "POST /lab/clock/advance?by=1h",
                     "POST /lab/clock/reset", "POST /lab/signing-keys/rollover", "GET /lab/device-codes",
-                    "POST /lab/device-codes/{userCode}/approve", "POST /lab/device-codes/{userCode}/decline"))));
+                    "POST /lab/device-codes/{userCode}/approve", "POST /lab/device-codes/{userCode}/decline",
+                    "GET /lab/virtual-machines"))));
                 case "/lab/settings" -> switch (method) {
                     case "GET" -> settings();
                     case "PATCH" -> patchSettings(request);
@@ -78,6 +79,8 @@ public final class LabControlEndpoint implements LabHttpHandler {
                 });
                 case "/lab/device-codes" -> only(method, "GET", () -> ok(Map.of("deviceCodes",
                     control.pendingDeviceCodes())));
+                case "/lab/virtual-machines" -> only(method, "GET", () -> ok(Map.of("virtualMachines",
+                    control.virtualMachines())));
                 default -> path.startsWith("/lab/device-codes/") ? deviceCode(method, path)
                     : error(404, "NotFound", "No lab control route " + path + "; GET /lab lists them.");
             };

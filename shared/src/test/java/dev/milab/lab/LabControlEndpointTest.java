@@ -123,6 +123,26 @@ class LabControlEndpointTest {
     }
 
     @Test
+    void everyVmIsListedWithItsGroupIdentityAndTheImdsThatAnswersForIt() throws Exception {
+        lab.resources().createResourceGroup("rg-script", "westeurope");
+        lab.resources().createVirtualMachine("rg-script", "vm1");
+        var scripted = lab.resources().enableSystemAssignedIdentity("rg-script", "vm1");
+
+        LabHttpResponse listed = endpoint.handle(request("GET", "/lab/virtual-machines", "", Map.of()));
+
+        assertThat(listed.status()).isEqualTo(200);
+        JsonNode vms = Json.read(listed.bodyAsString()).get("virtualMachines");
+        assertThat(vms).anySatisfy(vm -> {
+            assertThat(vm.get("name").asText()).isEqualTo("vm1");
+            assertThat(vm.get("resourceGroup").asText()).isEqualTo("rg-script");
+            assertThat(vm.get("systemAssignedPrincipalId").asText()).isEqualTo(scripted.systemAssigned().objectId());
+            assertThat(vm.get("imds").asText()).isEqualTo(lab.imdsAddress("rg-script", "vm1").toString())
+                .startsWith("http://127.0.0.1:");
+        });
+        assertThat(endpoint.handle(request("POST", "/lab/virtual-machines", "", Map.of())).status()).isEqualTo(405);
+    }
+
+    @Test
     void pendingDeviceCodesAreListedWithoutTheirDeviceCodeAndApprovedAsTheLearner() throws Exception {
         DeviceCodes.Authorization code = lab.deviceCodes().start(FirstPartyClients.AZURE_CLI, "Microsoft Azure CLI",
             "https://management.core.windows.net//.default openid", "https://management.core.windows.net/");
