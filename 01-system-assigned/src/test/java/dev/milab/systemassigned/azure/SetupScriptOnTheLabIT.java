@@ -7,9 +7,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.milab.arm.BuiltInRoles;
 import dev.milab.arm.SqlServer;
@@ -29,31 +28,18 @@ class SetupScriptOnTheLabIT {
 
     private static final String SQL = "sql1-setup" + UUID.randomUUID().toString().substring(0, 6);
     private static final String PASSWORD = "Before-" + UUID.randomUUID().toString().substring(0, 12) + "!";
-    private static ScriptOnTheLab script;
-    private static Lab lab;
-    private static AzureCli.Result run;
-
-    @BeforeAll
-    static void runTheScriptAsTheLearner() throws Exception {
-        script = ScriptOnTheLab.run(Path.of("azure/setup.sh"), PASSWORD + "\n", Map.of("SQL", SQL));
-        lab = script.lab();
-        run = script.result();
-    }
-
-    @AfterAll
-    static void stopTheLab() {
-        if (script != null) {
-            script.close();
-        }
-    }
+    @RegisterExtension
+    static final ScriptOnTheLab SCRIPT = ScriptOnTheLab.of(Path.of("azure/setup.sh"), PASSWORD + "\n",
+        Map.of("SQL", SQL));
 
     @Test
     void theScriptEndsWellAndPrintsWhatItMadeAndWhatToRunNext() {
-        assertThat(run.exitCode()).as(run.text()).isZero();
+        assertThat(run().exitCode()).as(run().text()).isZero();
         String principal = vm1().systemAssigned().objectId();
-        assertThat(run.stdout())
+        assertThat(run().stdout())
             .contains("VM1's identity: principalId " + principal)
-            .contains("Created: rg-milab-01 / vm1 (identity " + principal + "), " + SQL + ".database.windows.net / db1.")
+            .contains("Created: rg-milab-01 / vm1 (identity " + principal + "), " + SQL
+                + ".database.windows.net / db1.")
             .contains("Now, signed in as learner@milab.onmicrosoft.com, run in db1")
             .contains("CREATE USER [vm1] FROM EXTERNAL PROVIDER;")
             .contains("sql.url=jdbc:sqlserver://" + SQL + ".database.windows.net:1433;databaseName=db1;encrypt=true");
@@ -66,16 +52,16 @@ class SetupScriptOnTheLabIT {
         assertThat(marker).as("README.md marks the script's output on the lab").isPositive();
         int start = readme.indexOf("```text\n", marker) + "```text\n".length();
         String shown = readme.substring(start, readme.indexOf("```", start));
-        String printed = run.stdout().replace(vm1().systemAssigned().objectId(), "<principalId>")
+        String printed = run().stdout().replace(vm1().systemAssigned().objectId(), "<principalId>")
             .replace(SQL, "sql1-<n>");
         assertThat(printed.strip()).isEqualTo(shown.strip());
     }
 
     @Test
     void sql1HasTheLearnerAsItsEntraAdminDb1AndTheRuleForAzureServices() {
-        SqlServer server = lab.resources().sqlServer("rg-milab-01", SQL).orElseThrow();
+        SqlServer server = lab().resources().sqlServer("rg-milab-01", SQL).orElseThrow();
         assertThat(server.administratorLogin()).isEqualTo("sqladmin");
-        assertThat(server.entraAdmin().sid()).isEqualTo(lab.learner().objectId());
+        assertThat(server.entraAdmin().sid()).isEqualTo(lab().learner().objectId());
         assertThat(server.entraAdmin().login()).isEqualTo("learner@milab.onmicrosoft.com");
         assertThat(server.databases()).containsExactly("db1");
         assertThat(server.firewallRules()).anySatisfy(rule -> {
@@ -87,8 +73,8 @@ class SetupScriptOnTheLabIT {
 
     @Test
     void vm1sIdentityIsContributorOnTheServerWhichOpensTheControlPlaneOnly() {
-        String serverId = lab.resources().sqlServer("rg-milab-01", SQL).orElseThrow().id();
-        assertThat(lab.resources().roleAssignments()).anySatisfy(a -> {
+        String serverId = lab().resources().sqlServer("rg-milab-01", SQL).orElseThrow().id();
+        assertThat(lab().resources().roleAssignments()).anySatisfy(a -> {
             assertThat(a.principalId()).isEqualTo(vm1().systemAssigned().objectId());
             assertThat(a.roleDefinitionName()).isEqualTo(BuiltInRoles.CONTRIBUTOR.name());
             assertThat(a.scope()).isEqualToIgnoringCase(serverId);
@@ -98,11 +84,20 @@ class SetupScriptOnTheLabIT {
 
     @Test
     void theSqlAdminPasswordTypedAtThePromptIsInNoHopOfTheLab() {
-        assertThat(lab.trace().hops()).isNotEmpty().allSatisfy(h -> assertThat(h.toString()).doesNotContain(PASSWORD));
-        assertThat(run.stdout() + run.stderr()).doesNotContain(PASSWORD);
+        assertThat(lab().trace().hops()).isNotEmpty()
+            .allSatisfy(h -> assertThat(h.toString()).doesNotContain(PASSWORD));
+        assertThat(run().stdout() + run().stderr()).doesNotContain(PASSWORD);
     }
 
     private static VirtualMachine vm1() {
-        return lab.resources().virtualMachine("rg-milab-01", "vm1").orElseThrow();
+        return lab().resources().virtualMachine("rg-milab-01", "vm1").orElseThrow();
+    }
+
+    private static Lab lab() {
+        return SCRIPT.lab();
+    }
+
+    private static AzureCli.Result run() {
+        return SCRIPT.result();
     }
 }

@@ -7,9 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.milab.arm.ResourceIds;
 import dev.milab.arm.SqlServer;
@@ -27,29 +26,14 @@ import dev.milab.testing.ScriptOnTheLab;
 class SetupScriptOnTheLabIT {
 
     private static final String SQL = "sql1-setup" + UUID.randomUUID().toString().substring(0, 6);
-    private static ScriptOnTheLab script;
-    private static Lab lab;
-    private static AzureCli.Result run;
-
-    @BeforeAll
-    static void runTheScriptAsTheLearner() throws Exception {
-        script = ScriptOnTheLab.run(Path.of("azure/setup.sh"), "", Map.of("SQL_SERVER", SQL));
-        lab = script.lab();
-        run = script.result();
-    }
-
-    @AfterAll
-    static void stopTheLab() {
-        if (script != null) {
-            script.close();
-        }
-    }
+    @RegisterExtension
+    static final ScriptOnTheLab SCRIPT = ScriptOnTheLab.of(Path.of("azure/setup.sh"), "", Map.of("SQL_SERVER", SQL));
 
     @Test
     void theScriptEndsWellAndPrintsTheClientIdTheAppNames() {
-        assertThat(run.exitCode()).as(run.text()).isZero();
+        assertThat(run().exitCode()).as(run().text()).isZero();
         UserAssignedIdentity identity = myUserIdentity();
-        assertThat(run.stdout())
+        assertThat(run().stdout())
             .contains("clientId    " + identity.clientId() + "   (azure.client-id in app.properties)")
             .contains("principalId " + identity.principal().objectId() + "   (the object id; not what the app names)")
             .contains("azure.client-id=" + identity.clientId())
@@ -59,7 +43,7 @@ class SetupScriptOnTheLabIT {
     @Test
     void theOneIdentityIsOnAllFiveVmsAndNoneHasOneOfItsOwn() {
         for (int n = 1; n <= 5; n++) {
-            var vm = lab.resources().virtualMachine("rg-milab-02", "vm" + n).orElseThrow();
+            var vm = lab().resources().virtualMachine("rg-milab-02", "vm" + n).orElseThrow();
             assertThat(vm.userAssigned()).extracting(UserAssignedIdentity::id)
                 .containsExactly(myUserIdentity().id());
             assertThat(vm.systemAssigned()).isNull();
@@ -69,30 +53,38 @@ class SetupScriptOnTheLabIT {
     @Test
     void theFiveVmsShareTheFirstVmsSubnetWithNoPublicIpAndNoInboundRule() {
         for (int n = 1; n <= 5; n++) {
-            String nic = ResourceIds.resourceGroup(lab.subscriptionId(), "rg-milab-02")
+            String nic = ResourceIds.resourceGroup(lab().subscriptionId(), "rg-milab-02")
                 + "/providers/Microsoft.Network/networkInterfaces/vm" + n + "VMNic";
-            Map<?, ?> config = (Map<?, ?>) ((Map<?, ?>) ((List<?>) lab.resources().storedResource(nic).orElseThrow()
+            Map<?, ?> config = (Map<?, ?>) ((Map<?, ?>) ((List<?>) lab().resources().storedResource(nic).orElseThrow()
                 .properties().get("ipConfigurations")).get(0)).get("properties");
             assertThat(config.get("privateIPAddress")).isEqualTo("10.0.0." + (3 + n));
             assertThat(String.valueOf(((Map<?, ?>) config.get("subnet")).get("id"))).endsWith("/virtualNetworks/vm1VNET"
                 + "/subnets/vm1Subnet");
             assertThat(config.get("publicIPAddress")).isNull();
         }
-        assertThat(lab.resources().storedResources("Microsoft.Network/virtualNetworks")).hasSize(1);
+        assertThat(lab().resources().storedResources("Microsoft.Network/virtualNetworks")).hasSize(1);
     }
 
     @Test
     void sql1AcceptsEntraOnlyWithTheLearnerAsItsAdmin() {
-        SqlServer server = lab.resources().sqlServer("rg-milab-02", SQL).orElseThrow();
+        SqlServer server = lab().resources().sqlServer("rg-milab-02", SQL).orElseThrow();
         assertThat(server.entraOnlyAuthentication()).isTrue();
-        assertThat(server.entraAdmin().sid()).isEqualTo(lab.learner().objectId());
+        assertThat(server.entraAdmin().sid()).isEqualTo(lab().learner().objectId());
         assertThat(server.entraAdmin().principalType()).isEqualTo("User");
         assertThat(server.databases()).containsExactly("db1");
         assertThat(server.firewallRules()).extracting(SqlServer.FirewallRule::name).contains("AllowAzureServices");
     }
 
     private static UserAssignedIdentity myUserIdentity() {
-        return lab.resources().userAssignedIdentity(ResourceIds.userAssignedIdentity(lab.subscriptionId(),
+        return lab().resources().userAssignedIdentity(ResourceIds.userAssignedIdentity(lab().subscriptionId(),
             "rg-milab-02", "MyUserIdentity")).orElseThrow();
+    }
+
+    private static Lab lab() {
+        return SCRIPT.lab();
+    }
+
+    private static AzureCli.Result run() {
+        return SCRIPT.result();
     }
 }

@@ -1,7 +1,6 @@
 package dev.milab.keyvaultonprem.azure;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,9 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.milab.arm.BuiltInRoles;
 import dev.milab.arm.KeyVault;
@@ -34,35 +32,16 @@ class SetupScriptOnTheLabIT {
     private static final String KV = "kv1-setup" + UUID.randomUUID().toString().substring(0, 6);
     private static final String WEB = "web1-setup" + UUID.randomUUID().toString().substring(0, 6);
     private static final String DB_PASSWORD = "orders-" + UUID.randomUUID();
-    private static ScriptOnTheLab script;
-    private static Lab lab;
-    private static Path work;
-    private static AzureCli.Result run;
-
-    @BeforeAll
-    static void runTheScriptAsTheLearner() throws Exception {
-        assumeTrue(AzureCli.onPath("openssl"), "openssl is not installed (the script makes a certificate with it)");
-        // The script writes the certificate and its key where it runs: a copy of it in a directory of its own.
-        work = Files.createDirectories(Path.of("target", "setup-script-" + UUID.randomUUID(), "azure"));
-        Path copy = Files.copy(Path.of("azure/setup.sh"), work.resolve("setup.sh"));
-        script = ScriptOnTheLab.run(copy, DB_PASSWORD + "\n", Map.of("KV", KV, "WEB", WEB));
-        lab = script.lab();
-        run = script.result();
-    }
-
-    @AfterAll
-    static void stopTheLab() {
-        if (script != null) {
-            script.close();
-        }
-    }
+    @RegisterExtension
+    static final ScriptOnTheLab SCRIPT = ScriptOnTheLab.of(Path.of("azure/setup.sh"), DB_PASSWORD + "\n",
+        Map.of("KV", KV, "WEB", WEB)).requiring("openssl");
 
     @Test
     void theScriptEndsWellAndPrintsTheSettingsOfEachHost() {
-        assertThat(run.exitCode()).as(run.text()).isZero();
-        assertThat(run.stdout())
+        assertThat(run().exitCode()).as(run().text()).isZero();
+        assertThat(run().stdout())
             .contains("keyvault.url=https://" + KV + ".vault.azure.net")
-            .contains("AZURE_TENANT_ID=" + lab.tenant().id() + " AZURE_CLIENT_ID=" + onPremApp().appId()
+            .contains("AZURE_TENANT_ID=" + lab().tenant().id() + " AZURE_CLIENT_ID=" + onPremApp().appId()
                 + " AZURE_CLIENT_SECRET=<password from create-for-rbac>")
             .contains("AZURE_CLIENT_CERTIFICATE_PATH=/path/to/kv-reader-onprem.pem")
             .contains("AZURE_CLIENT_ID=" + myUserIdentity().clientId() + " AZURE_FEDERATED_TOKEN_FILE=/path/to/token");
@@ -70,18 +49,18 @@ class SetupScriptOnTheLabIT {
 
     @Test
     void theVaultHoldsTheTypedPasswordWhichTheLearnerWroteAsSecretsOfficer() {
-        KeyVault vault = lab.resources().keyVaultByName(KV).orElseThrow();
-        assertThat(lab.keyVault(KV).orElseThrow().secrets().get("db-password", null).value()).isEqualTo(DB_PASSWORD);
+        KeyVault vault = lab().resources().keyVaultByName(KV).orElseThrow();
+        assertThat(lab().keyVault(KV).orElseThrow().secrets().get("db-password", null).value()).isEqualTo(DB_PASSWORD);
         assertThat(readersOf(vault))
-            .contains(lab.learner().objectId() + " " + BuiltInRoles.KEY_VAULT_SECRETS_OFFICER.name());
+            .contains(lab().learner().objectId() + " " + BuiltInRoles.KEY_VAULT_SECRETS_OFFICER.name());
     }
 
     @Test
     void everyHostsIdentityIsSecretsUserOnTheVault() {
-        KeyVault vault = lab.resources().keyVaultByName(KV).orElseThrow();
-        String vm1 = lab.resources().virtualMachine("rg-milab-03", "vm1").orElseThrow().systemAssigned().objectId();
-        String web = lab.resources().webSite("rg-milab-03", WEB).orElseThrow().systemAssigned().objectId();
-        String onPrem = lab.directory().byAppId(onPremApp().appId()).orElseThrow().objectId();
+        KeyVault vault = lab().resources().keyVaultByName(KV).orElseThrow();
+        String vm1 = lab().resources().virtualMachine("rg-milab-03", "vm1").orElseThrow().systemAssigned().objectId();
+        String web = lab().resources().webSite("rg-milab-03", WEB).orElseThrow().systemAssigned().objectId();
+        String onPrem = lab().directory().byAppId(onPremApp().appId()).orElseThrow().objectId();
         String uami = myUserIdentity().principal().objectId();
         String user = BuiltInRoles.KEY_VAULT_SECRETS_USER.name();
         assertThat(readersOf(vault)).contains(vm1 + " " + user, web + " " + user, onPrem + " " + user,
@@ -91,8 +70,8 @@ class SetupScriptOnTheLabIT {
     @Test
     void theAppRegistrationHasTheCertificateTheScriptMadeAndMyUserIdentityTrustsTheIdentityProvider() throws Exception {
         assertThat(onPremApp().certificates()).hasSize(1);
-        assertThat(work.resolve("kv-reader-onprem.pem")).exists();
-        assertThat(Files.getPosixFilePermissions(work.resolve("kv-reader-onprem.pem")))
+        assertThat(SCRIPT.directory().resolve("kv-reader-onprem.pem")).exists();
+        assertThat(Files.getPosixFilePermissions(SCRIPT.directory().resolve("kv-reader-onprem.pem")))
             .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
                 java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
         assertThat(myUserIdentity().federatedCredentials()).anySatisfy(f -> {
@@ -103,17 +82,25 @@ class SetupScriptOnTheLabIT {
     }
 
     private static List<String> readersOf(KeyVault vault) {
-        return lab.resources().roleAssignments().stream().filter(a -> a.scope().equalsIgnoreCase(vault.id()))
+        return lab().resources().roleAssignments().stream().filter(a -> a.scope().equalsIgnoreCase(vault.id()))
             .map(a -> a.principalId() + " " + a.roleDefinitionName()).toList();
     }
 
     private static Application onPremApp() {
-        return lab.directory().applications().stream().filter(a -> a.displayName().equals("kv-reader-onprem"))
+        return lab().directory().applications().stream().filter(a -> a.displayName().equals("kv-reader-onprem"))
             .findFirst().orElseThrow();
     }
 
     private static UserAssignedIdentity myUserIdentity() {
-        return lab.resources().userAssignedIdentity(ResourceIds.userAssignedIdentity(lab.subscriptionId(),
+        return lab().resources().userAssignedIdentity(ResourceIds.userAssignedIdentity(lab().subscriptionId(),
             "rg-milab-03", "MyUserIdentity")).orElseThrow();
+    }
+
+    private static Lab lab() {
+        return SCRIPT.lab();
+    }
+
+    private static AzureCli.Result run() {
+        return SCRIPT.result();
     }
 }

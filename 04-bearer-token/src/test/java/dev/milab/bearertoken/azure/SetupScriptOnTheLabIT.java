@@ -13,9 +13,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -35,79 +34,64 @@ import dev.milab.testing.ScriptOnTheLab;
  */
 class SetupScriptOnTheLabIT {
 
-    private static ScriptOnTheLab script;
-    private static Lab lab;
-    private static AzureCli.Result run;
-
-    @BeforeAll
-    static void runTheScriptAsTheLearner() throws Exception {
-        script = ScriptOnTheLab.run(Path.of("azure/setup.sh"), "", Map.of());
-        lab = script.lab();
-        run = script.result();
-    }
-
-    @AfterAll
-    static void stopTheLab() {
-        if (script != null) {
-            script.close();
-        }
-    }
+    @RegisterExtension
+    static final ScriptOnTheLab SCRIPT = ScriptOnTheLab.of(Path.of("azure/setup.sh"), "", Map.of());
 
     @Test
     void theScriptEndsWellAndPrintsWhatItMade() {
-        assertThat(run.exitCode()).as(run.text()).isZero();
-        VirtualMachine vm1 = lab.resources().virtualMachine("rg-milab-04", "vm1").orElseThrow();
-        Application api = lab.directory().applications().stream()
+        assertThat(run().exitCode()).as(run().text()).isZero();
+        VirtualMachine vm1 = lab().resources().virtualMachine("rg-milab-04", "vm1").orElseThrow();
+        Application api = lab().directory().applications().stream()
             .filter(a -> a.displayName().equals("orders-api")).findFirst().orElseThrow();
-        assertThat(run.stdout())
+        assertThat(run().stdout())
             .contains("VM1's identity: principalId " + vm1.systemAssigned().objectId())
             .contains("The API: appId " + api.appId() + ", App ID URI api://" + api.appId())
-            .contains("entra.tenant-id=" + lab.tenant().id())
+            .contains("entra.tenant-id=" + lab().tenant().id())
             .contains("api.allowed-callers=" + vm1.systemAssigned().objectId());
     }
 
     @Test
     void theApiHasItsAppIdUriAndAServicePrincipalSoThatEntraIdIssuesTokensForIt() {
-        Application api = lab.directory().applications().stream()
+        Application api = lab().directory().applications().stream()
             .filter(a -> a.displayName().equals("orders-api")).findFirst().orElseThrow();
         assertThat(api.identifierUris()).containsExactly("api://" + api.appId());
         assertThat(api.hasServicePrincipal()).isTrue();
-        VirtualMachine vm1 = lab.resources().virtualMachine("rg-milab-04", "vm1").orElseThrow();
+        VirtualMachine vm1 = lab().resources().virtualMachine("rg-milab-04", "vm1").orElseThrow();
         assertThat(vm1.systemAssigned()).isNotNull();
-        assertThat(lab.directory().byObjectId(vm1.systemAssigned().objectId())).isPresent();
+        assertThat(lab().directory().byObjectId(vm1.systemAssigned().objectId())).isPresent();
     }
 
     @Test
     void theVmsIdentityGetsATokenForTheApiFromImdsAsTheScriptsLastLineShows() throws Exception {
-        Application api = lab.directory().applications().stream()
+        Application api = lab().directory().applications().stream()
             .filter(a -> a.displayName().equals("orders-api")).findFirst().orElseThrow();
         // The script's curl line for VM1, with the lab's IMDS address for the VM it made in place of 169.254.169.254.
-        String printed = run.stdout().lines().filter(l -> l.contains("curl -s -H Metadata:true")).findFirst()
+        String printed = run().stdout().lines().filter(l -> l.contains("curl -s -H Metadata:true")).findFirst()
             .orElseThrow().strip();
         String url = printed.substring(printed.indexOf("\"http://") + 1, printed.length() - 1)
-            .replace("http://169.254.169.254", lab.imdsAddress("rg-milab-04", "vm1").toString());
+            .replace("http://169.254.169.254", lab().imdsAddress("rg-milab-04", "vm1").toString());
         HttpResponse<String> token = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build().send(
             HttpRequest.newBuilder(URI.create(url)).header("Metadata", "true").build(),
             HttpResponse.BodyHandlers.ofString());
         assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
         String payload = Json.read(token.body()).get("access_token").asText().split("\\.")[1];
         JsonNode claims = Json.read(new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8));
-        VirtualMachine vm1 = lab.resources().virtualMachine("rg-milab-04", "vm1").orElseThrow();
+        VirtualMachine vm1 = lab().resources().virtualMachine("rg-milab-04", "vm1").orElseThrow();
         assertThat(claims.get("aud").asText()).isEqualTo("api://" + api.appId());
         assertThat(claims.get("oid").asText()).isEqualTo(vm1.systemAssigned().objectId());
     }
 
     @Test
     void vm1HasTheNetworkAzVmCreateDeploysAndOpenPortLetPort8443IntoItsNsg() {
-        VirtualMachine vm1 = lab.resources().virtualMachine("rg-milab-04", "vm1").orElseThrow();
+        VirtualMachine vm1 = lab().resources().virtualMachine("rg-milab-04", "vm1").orElseThrow();
         Map<?, ?> profile = (Map<?, ?>) vm1.profiles().get("networkProfile");
         String nicId = (String) ((Map<?, ?>) ((List<?>) profile.get("networkInterfaces")).get(0)).get("id");
-        StoredResource nic = lab.resources().storedResource(nicId).orElseThrow();
+        StoredResource nic = lab().resources().storedResource(nicId).orElseThrow();
         Map<?, ?> config = (Map<?, ?>) ((Map<?, ?>) ((List<?>) nic.properties().get("ipConfigurations")).get(0))
             .get("properties");
         assertThat(config.get("privateIPAddress")).isEqualTo("10.0.0.4");
         String nsgId = (String) ((Map<?, ?>) nic.properties().get("networkSecurityGroup")).get("id");
-        List<?> rules = (List<?>) lab.resources().storedResource(nsgId).orElseThrow().properties()
+        List<?> rules = (List<?>) lab().resources().storedResource(nsgId).orElseThrow().properties()
             .get("securityRules");
         assertThat(rules.stream().map(r -> String.valueOf(((Map<?, ?>) r).get("name"))).toList())
             .containsExactly("default-allow-ssh", "open-port-8443");
@@ -120,12 +104,20 @@ class SetupScriptOnTheLabIT {
     @Test
     void onlyTheCommandsDebiansAzCannotRunWentToTheStandIns() {
         assumeTrue(AzureCli.needsStandIns(), "the installed az is not Debian's 2.45: no stand-ins were used");
-        assertThat(run.stderr())
+        assertThat(run().stderr())
             .contains("(lab stand-in for Debian's az 2.45) az vm create sends an ARM template deployment");
         // Every Graph write went through the real az: its requests are in the trace, sent by the Azure CLI.
-        assertThat(lab.trace().hops()).anySatisfy(h -> {
+        assertThat(lab().trace().hops()).anySatisfy(h -> {
             assertThat(h.to()).isEqualTo("Microsoft Graph");
             assertThat(h.request()).startsWith("POST /v1.0/applications");
         });
+    }
+
+    private static Lab lab() {
+        return SCRIPT.lab();
+    }
+
+    private static AzureCli.Result run() {
+        return SCRIPT.result();
     }
 }
