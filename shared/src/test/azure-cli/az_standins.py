@@ -9,14 +9,15 @@ The package (bookworm, with python3-azure 20230112) fails inside az, before it s
   az ad sp create-for-rbac --role ... --scopes ...   (the same role assignment code, after it made the app)
 
 (its CLI expects SDK versions the package does not ship; every CLI profile fails the same way). The tests that run
-the demos' azure/setup.sh scripts unchanged against the lab put a shell function `az` in front of the real one that
-calls this program. It sends, through the real az (`az rest`, signed in as the script's user), the REST requests
+the demos' azure/setup.sh scripts unchanged against the lab, and a learner rehearsing them there with that package
+(shared/README.md, "Rehearse a demo's azure/setup.sh on the lab"), put a shell function `az` in front of the real
+one that calls this program. It sends, through the real az (`az rest`, signed in as the script's user), the REST requests
 that a working az sends for these commands, prints what az prints (`--query` and `-o` included), and hands every
 other command to the real az untouched. `az vm create` sends the ARM template deployment that az's own template
 builder (azure.cli.command_modules.vm._template_builder, which imports fine) makes for the arguments: a virtual
 network (or the group's existing subnet), a network security group, a public IP, a NIC and the VM.
 
-Test code only: nothing a learner copies uses it.
+Only for Debian's az 2.45 against the lab: no app code uses it, and with another az it is not needed.
 """
 
 import io
