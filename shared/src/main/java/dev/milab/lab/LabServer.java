@@ -61,7 +61,7 @@ public final class LabServer {
           --sql-port N         TDS port of Azure SQL server sql1 (default %d)
           --proxy-port N       HTTPS_PROXY for Node.js, Python and other non-Java clients: tunnels to the
                                gateway's host names only (default %d)
-          --control-port N     the lab's control endpoint: settings, clock, key rollover, device codes
+          --control-port N     the lab's control endpoint: settings, clock, key rollover, device codes, VMs
                                (default %d)
           --console-port N     the lab console, a web page of the lab's state and traffic (default %d)
           --set NAME=VALUE     change a lab setting at start, for example managedIdentityTokenLifetime=2s
@@ -333,7 +333,7 @@ public final class LabServer {
             + lab.trustFiles().trustStorePassword() + ")");
         out.printf(row, "Proxy:", lab.proxyAddress() + "  HTTPS_PROXY for the Azure CLI, Node.js, Python: "
             + writeProxyEnvironment(lab));
-        out.printf(row, "Lab control:", control + "  (settings, clock, key rollover, device codes; not an Azure API)");
+        out.printf(row, "Lab control:", control + "  (settings, clock, key rollover, device codes, VMs; not an Azure API)");
         out.println();
         out.println("Get a token as vm1, the way Microsoft Learn shows it for 169.254.169.254:");
         out.println("  curl -s '" + lab.imdsAddress(vm1.name()) + "/metadata/identity/oauth2/token?api-version=2018-02-01"
