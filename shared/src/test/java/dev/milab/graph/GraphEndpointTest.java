@@ -1,10 +1,10 @@
 package dev.milab.graph;
 
+import static dev.milab.graph.GraphRequests.get;
+import static dev.milab.graph.GraphRequests.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.milab.entra.ServicePrincipal;
-import dev.milab.http.Json;
 import dev.milab.http.LabHttpRequest;
 import dev.milab.http.LabHttpResponse;
 import dev.milab.lab.Lab;
@@ -139,23 +138,5 @@ class GraphEndpointTest {
 
     private static String encode(String s) {
         return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    private static LabHttpRequest get(String pathAndQuery, String token) {
-        int q = pathAndQuery.indexOf('?');
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        if (token != null) {
-            headers.put("authorization", List.of("Bearer " + token));
-        }
-        return new LabHttpRequest("GET", "graph.microsoft.com", q < 0 ? pathAndQuery : pathAndQuery.substring(0, q),
-            q < 0 ? "" : pathAndQuery.substring(q + 1), headers, new byte[0]);
-    }
-
-    private static JsonNode json(LabHttpResponse r) {
-        try {
-            return Json.read(r.bodyAsString());
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
     }
 }

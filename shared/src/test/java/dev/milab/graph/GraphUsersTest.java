@@ -1,11 +1,10 @@
 package dev.milab.graph;
 
+import static dev.milab.graph.GraphRequests.get;
+import static dev.milab.graph.GraphRequests.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,8 +15,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.milab.entra.FirstPartyClients;
 import dev.milab.entra.ServicePrincipal;
 import dev.milab.entra.User;
-import dev.milab.http.Json;
-import dev.milab.http.LabHttpRequest;
 import dev.milab.http.LabHttpResponse;
 import dev.milab.lab.Lab;
 
@@ -120,21 +117,5 @@ class GraphUsersTest {
     private static String userToken(String scp) {
         return lab.tokens().issueUserToken(learner, FirstPartyClients.AZURE_CLI, "https://graph.microsoft.com/",
             scp, java.time.Duration.ofHours(1)).accessToken();
-    }
-
-    private static LabHttpRequest get(String pathAndQuery, String token) {
-        int q = pathAndQuery.indexOf('?');
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        headers.put("authorization", List.of("Bearer " + token));
-        return new LabHttpRequest("GET", "graph.microsoft.com", q < 0 ? pathAndQuery : pathAndQuery.substring(0, q),
-            q < 0 ? "" : pathAndQuery.substring(q + 1), headers, new byte[0]);
-    }
-
-    private static JsonNode json(LabHttpResponse r) {
-        try {
-            return Json.read(r.bodyAsString());
-        } catch (IOException e) {
-            throw new AssertionError(r.bodyAsString(), e);
-        }
     }
 }

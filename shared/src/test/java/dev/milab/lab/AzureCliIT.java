@@ -1,10 +1,7 @@
 package dev.milab.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -39,12 +36,10 @@ class AzureCliIT {
 
     @BeforeAll
     static void startTheStandaloneLabAndSignIn() throws Exception {
-        assumeTrue(AzureCli.onPath("az"), "the Azure CLI (az) is not installed (apt-get install azure-cli)");
-        Path state = Files.createDirectories(Path.of("target", "azure-cli-lab-" + UUID.randomUUID()));
-        lab = Lab.builder().stateDirectory(state.toAbsolutePath()).start();
-        LabServer.seedDefaultScenario(lab);
+        AzureCli.OnLab started = AzureCli.defaultLabSignedInAsAdmin("azure-cli-lab");
+        lab = started.lab();
+        cli = started.az();
         lab.settings().principalReplicationDelay(Duration.ofMinutes(5));
-        cli = AzureCli.signedInAsAdmin(lab, state.resolve("azure-cli"));
     }
 
     @AfterAll

@@ -1,10 +1,7 @@
 package dev.milab.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 
@@ -38,11 +35,9 @@ class AzureCliWritesIT {
 
     @BeforeAll
     static void startTheStandaloneLabAndSignIn() throws Exception {
-        assumeTrue(AzureCli.onPath("az"), "the Azure CLI (az) is not installed (apt-get install azure-cli)");
-        Path state = Files.createDirectories(Path.of("target", "azure-cli-writes-" + UUID.randomUUID()));
-        lab = Lab.builder().stateDirectory(state.toAbsolutePath()).start();
-        LabServer.seedDefaultScenario(lab);
-        cli = AzureCli.signedInAsAdmin(lab, state.resolve("azure-cli"));
+        AzureCli.OnLab started = AzureCli.defaultLabSignedInAsAdmin("azure-cli-writes");
+        lab = started.lab();
+        cli = started.az();
         assertThat(az("group", "create", "-n", "rg-demo", "-l", "westeurope", "-o", "none").exitCode()).isZero();
     }
 

@@ -100,6 +100,29 @@ public final class AzureCli {
         return az;
     }
 
+    /** A lab and the az signed in to it. */
+    public record OnLab(Lab lab, AzureCli az) {
+    }
+
+    /**
+     * A lab with the standalone server's default scenario (state under {@code target/name-...}) and az signed in
+     * as its admin; skips the test (a JUnit assumption) where az is not installed.
+     */
+    public static OnLab defaultLabSignedInAsAdmin(String name) throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(onPath("az"),
+            "the Azure CLI (az) is not installed (apt-get install azure-cli)");
+        Path state = Files.createDirectories(Path.of("target", name + "-" + java.util.UUID.randomUUID()))
+            .toAbsolutePath();
+        Lab lab = Lab.builder().stateDirectory(state).start();
+        try {
+            dev.milab.lab.LabServer.seedDefaultScenario(lab);
+            return new OnLab(lab, signedInAsAdmin(lab, state.resolve("azure-cli")));
+        } catch (RuntimeException | Error e) {
+            lab.close();
+            throw e;
+        }
+    }
+
     /**
      * Signs in to {@code lab} as its learner ({@code az login --use-device-code}), approving the code az waits on
      * with {@code lab.deviceCodes()} where a person would enter it at microsoft.com/devicelogin. The lab's polling
